@@ -1,0 +1,3 @@
+from narrascope.cli.main import main
+
+main()

@@ -1,0 +1,47 @@
+"""Entry point of the ``narrascope`` command."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from narrascope.cli.semeval import predict, score, semeval
+from narrascope.cli.train import train
+from narrascope.errors import NarrascopeError
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="narrascope")
+def cli() -> None:
+    """narrascope: who is cast how, which narratives, which persuasion techniques, in news articles."""
+
+
+cli.add_command(semeval)
+cli.add_command(train)
+
+# --- task commands: each module adds its own lines here -------------------------
+# (example) from narrascope.cli.roles_commands import st1_predict, st1_score, train_roles
+# predict.add_command(st1_predict, "st1"); score.add_command(st1_score, "st1"); train.add_command(train_roles, "roles")
+# ---------------------------------------------------------------------------------
+_ = (predict, score)
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        cli.main(args=argv, prog_name="narrascope", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except NarrascopeError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,1 @@
+"""Model runtimes (ONNX encoder, linear heads) and the self-describing artifact format."""
