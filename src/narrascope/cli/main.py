@@ -6,7 +6,10 @@ import sys
 
 import click
 
+from narrascope.cli.analyze import analyze
+from narrascope.cli.ingest import ingest
 from narrascope.cli.semeval import predict, score, semeval
+from narrascope.cli.store_commands import export, list_articles, schema, search, show
 from narrascope.cli.train import train
 from narrascope.errors import NarrascopeError
 
@@ -17,8 +20,8 @@ def cli() -> None:
     """narrascope: who is cast how, which narratives, which persuasion techniques, in news articles."""
 
 
-cli.add_command(semeval)
-cli.add_command(train)
+for command in (analyze, ingest, show, list_articles, search, export, schema, semeval, train):
+    cli.add_command(command)
 
 # --- task commands: each module adds its own lines here -------------------------
 # (example) from narrascope.cli.roles_commands import st1_predict, st1_score, train_roles
