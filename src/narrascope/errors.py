@@ -45,6 +45,8 @@ class Codes:
     STORE_WRITE = "S002"
     STORE_SCHEMA = "S003"
     NOT_FOUND = "S004"
+    BAD_QUERY = "S005"  # search query or list filter the store cannot use
+    OUTPUT_EXISTS = "S006"  # export target exists (pass force to overwrite)
     # Models (M)
     MODEL_LOAD = "M001"
     MISSING_EXTRA = "M002"
