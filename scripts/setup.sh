@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Set up a development or CI environment on a fresh machine:
+#   Debian packages from scripts/apt-packages.txt (when root and missing), a virtualenv in .venv,
+#   and narrascope installed editable with the extras given as $1 (default: test).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+extras="${1:-test}"
+pkgs=$(sed -e 's/#.*//' scripts/apt-packages.txt | xargs || true)
+if [ -n "$pkgs" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  missing=""
+  for p in $pkgs; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
+  if [ -n "$missing" ]; then
+    echo "setup: installing Debian packages:$missing"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+  fi
+fi
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/pip install -q -e ".[$extras]"
