@@ -9,6 +9,7 @@ import click
 from narrascope.cli.analyze import analyze
 from narrascope.cli.ingest import ingest
 from narrascope.cli.semeval import predict, score, semeval
+from narrascope.cli.serve import serve
 from narrascope.cli.store_commands import export, list_articles, schema, search, show
 from narrascope.cli.train import train
 from narrascope.errors import NarrascopeError
@@ -20,12 +21,25 @@ def cli() -> None:
     """narrascope: who is cast how, which narratives, which persuasion techniques, in news articles."""
 
 
-for command in (analyze, ingest, show, list_articles, search, export, schema, semeval, train):
+for command in (analyze, ingest, show, list_articles, search, export, schema, semeval, train, serve):
     cli.add_command(command)
 
 # --- task commands: each module adds its own lines here -------------------------
 # (example) from narrascope.cli.roles_commands import st1_predict, st1_score, train_roles
 # predict.add_command(st1_predict, "st1"); score.add_command(st1_score, "st1"); train.add_command(train_roles, "roles")
+from narrascope.cli.roles_commands import st1_predict, st1_score, train_roles  # noqa: E402
+
+predict.add_command(st1_predict, "st1")
+score.add_command(st1_score, "st1")
+train.add_command(train_roles, "roles")
+from narrascope.cli.narratives_commands import st2_predict, st2_score, st3_predict, st3_score  # noqa: E402
+from narrascope.cli.narratives_commands import train_narratives_command  # noqa: E402
+
+predict.add_command(st2_predict, "st2")
+predict.add_command(st3_predict, "st3")
+score.add_command(st2_score, "st2")
+score.add_command(st3_score, "st3")
+train.add_command(train_narratives_command, "narratives")
 # ---------------------------------------------------------------------------------
 _ = (predict, score)
 

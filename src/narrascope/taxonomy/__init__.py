@@ -1,0 +1,1 @@
+"""Label taxonomies shipped as data files (roles, narratives, techniques) and their loaders."""
