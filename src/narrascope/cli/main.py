@@ -9,7 +9,6 @@ import click
 from narrascope.cli.analyze import analyze
 from narrascope.cli.ingest import ingest
 from narrascope.cli.semeval import predict, score, semeval
-from narrascope.cli.serve import serve
 from narrascope.cli.store_commands import export, list_articles, schema, search, show
 from narrascope.cli.train import train
 from narrascope.errors import NarrascopeError
@@ -21,7 +20,7 @@ def cli() -> None:
     """narrascope: who is cast how, which narratives, which persuasion techniques, in news articles."""
 
 
-for command in (analyze, ingest, show, list_articles, search, export, schema, semeval, train, serve):
+for command in (analyze, ingest, show, list_articles, search, export, schema, semeval, train):
     cli.add_command(command)
 
 # --- task commands: each module adds its own lines here -------------------------
@@ -40,6 +39,11 @@ predict.add_command(st3_predict, "st3")
 score.add_command(st2_score, "st2")
 score.add_command(st3_score, "st3")
 train.add_command(train_narratives_command, "narratives")
+from narrascope.cli.techniques_commands import techniques_predict, techniques_score, train_techniques  # noqa: E402
+
+predict.add_command(techniques_predict, "techniques")
+score.add_command(techniques_score, "techniques")
+train.add_command(train_techniques, "techniques")
 # ---------------------------------------------------------------------------------
 _ = (predict, score)
 
