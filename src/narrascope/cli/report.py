@@ -107,14 +107,23 @@ def _explanation(article: Article) -> Panel | None:
 
 
 def _techniques(article: Article) -> Group:
-    counts = Counter(t.technique for t in article.techniques)
+    """One row per technique: how many paragraphs, sentences and short spans carry it, and the
+    most confident short span (or sentence) as the example."""
+    levels = ("paragraph", "sentence", "span")
+    counts: dict[str, Counter[str]] = {}
+    for span in article.techniques:
+        counts.setdefault(span.technique, Counter())[span.level] += 1
     table = Table(title="Persuasion techniques", title_justify="left", expand=True)
     table.add_column("Technique", style="bold magenta")
-    table.add_column("Count", justify="right")
+    for level in levels:
+        table.add_column(f"{level.capitalize()}s", justify="right")
     table.add_column("Example")
-    for name, n in counts.most_common():
-        best = max((t for t in article.techniques if t.technique == name), key=lambda t: t.confidence)
-        table.add_row(name, str(n), Text(_short(best.text, 80)))
+    order = sorted(counts, key=lambda name: (-sum(counts[name].values()), name))
+    for name in order:
+        found = [t for t in article.techniques if t.technique == name]
+        short = [t for t in found if t.level == "span"] or [t for t in found if t.level == "sentence"] or found
+        best = max(short, key=lambda t: t.confidence)
+        table.add_row(name, *(str(counts[name][level] or "") for level in levels), Text(_short(best.text, 70)))
     text = Text(article.text)
     for span in article.techniques:
         if span.level == "span":
