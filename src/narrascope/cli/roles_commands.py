@@ -83,7 +83,7 @@ def st1_score(gold: str, pred: str, strict: bool, as_json: bool) -> None:
 @click.option("--language", default="EN", show_default=True, help="Language folder to train on.")
 @click.option("--cv", "folds", default=5, show_default=True, type=int, help="Cross-validation folds (by document); 0 skips CV.")
 @click.option("--out", "out", default=None, type=click.Path(file_okay=False), help="Artifact directory to write (default: ./roles-minilm-linear).")
-@click.option("--install", is_flag=True, help="Write into the package's artifact directory (replaces the shipped model).")
+@click.option("--into-package", "install", is_flag=True, help="Write into the package's artifact directory (replaces the shipped model).")
 @click.option("--force", is_flag=True, help="Overwrite --out if it already holds files.")
 @click.option("--taxonomy", "taxonomy_path", default=None, type=click.Path(dir_okay=False), help="Role taxonomy JSON (default: packaged).")
 @click.option("--C", "C", default="1,3,10", show_default=True,
@@ -102,7 +102,7 @@ def train_roles(data_dir: str, language: str, folds: int, out: str | None, insta
     from narrascope.taxonomy.roles import load_role_taxonomy
 
     if install and out:
-        raise click.UsageError("give either --out or --install, not both")
+        raise click.UsageError("give either --out or --into-package, not both")
     target = packaged_artifact_dir(DEFAULT_ROLE_MODEL) if install else Path(out or DEFAULT_ROLE_MODEL)
     if not install and not force and target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise click.UsageError(f"{target} already exists and is not empty (use --force to overwrite)")
@@ -114,7 +114,7 @@ def train_roles(data_dir: str, language: str, folds: int, out: str | None, insta
         raise click.BadParameter("C values must be positive", param_hint="--C")
     taxonomy = load_role_taxonomy(taxonomy_path)
     encoder = CachedEncoder(SentenceEncoder.load(threads=1), cache_dir)
-    where = "--install" if install else f"--out {shlex.quote(str(target))}"
+    where = "--into-package" if install else f"--out {shlex.quote(str(target))}"
     command = (f"narrascope train roles --data {shlex.quote(data_dir)} --language {language} --cv {folds} --C {C} {where}"
                + (f" --taxonomy {shlex.quote(taxonomy_path)}" if taxonomy_path else ""))
 
