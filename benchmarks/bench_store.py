@@ -2,12 +2,14 @@
 
 Usage::
 
-    python benchmarks/bench_store.py [--docs DIR] [--repeat N] [--batch B] [--no-analyse]
+    python benchmarks/bench_store.py [--docs DIR] [--repeat N] [--batch B] [--no-analyse] [--db URL]
 
 DIR defaults to the EN raw documents of the SemEval-2025 Task 10 training release.  The
 documents are analysed once (language + entities, so records carry real annotations unless
 ``--no-analyse``; they are cached under /tmp/narrascope-cache/) and stored ``N`` times under
 fresh ids, ``B`` articles per ``put`` call.
+``--db postgresql://user@host/db`` measures the PostgreSQL backend instead of a temporary SQLite
+file (in a throw-away schema, dropped at the end).
 Prints Markdown table rows for BENCHMARKS.md.
 """
 
@@ -47,6 +49,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--no-analyse", dest="analyse", action="store_false")
+    parser.add_argument("--db", default=None, help="postgresql:// URL (default: a temporary SQLite file)")
     args = parser.parse_args()
 
     settings = load_settings(env={})
@@ -67,9 +70,17 @@ def main() -> None:
     n = len(articles)
     mb = sum(len(a.model_dump_json()) for a in articles) / 1e6
 
+    schema = f"bench_{os.getpid()}"
+    engine = f"SQLite {__import__('sqlite3').sqlite_version}"
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.db"
-        with open_store(path) as store:
+        if args.db:
+            from narrascope.store.postgres import PostgresStore
+
+            opened = PostgresStore(args.db, schema=schema)
+        else:
+            opened = open_store(path)
+        with opened as store:
             t0 = time.perf_counter()
             for batch in batched(articles, args.batch):
                 store.put(batch)
@@ -104,6 +115,16 @@ def main() -> None:
                 rows = export_articles(store, out, format=fmt)  # type: ignore[arg-type]
                 exports[fmt] = (rows, time.perf_counter() - t0, out.stat().st_size / 1e6)
         size_mb = sum(p.stat().st_size for p in Path(tmp).glob("bench.db*")) / 1e6
+        if args.db:
+            import psycopg
+
+            with psycopg.connect(args.db, autocommit=True) as conn:
+                engine = "PostgreSQL " + conn.execute("SHOW server_version").fetchone()[0]
+                size_mb = float(conn.execute(
+                    "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class AS c JOIN pg_namespace AS n"
+                    " ON n.oid = c.relnamespace WHERE n.nspname = %s AND c.relkind = 'r'", (schema,)
+                ).fetchone()[0] or 0) / 1e6
+                conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"| articles | {n} ({len(base)} documents × {args.repeat}), {mb:.1f} MB of record JSON, "
@@ -116,10 +137,9 @@ def main() -> None:
     print(f"| iter_articles (read + validate all) | {iter_s:.2f} s → {read / iter_s:,.0f} articles/s |")
     for fmt, (rows, secs, out_mb) in exports.items():
         print(f"| export {fmt} | {rows} rows in {secs:.2f} s, {out_mb:.1f} MB |")
-    print(f"| database size (with WAL) | {size_mb:.1f} MB |")
+    print(f"| database size ({'tables, indexes, TOAST' if args.db else 'with WAL'}) | {size_mb:.1f} MB |")
     print(f"| peak RSS | {rss_mb:.0f} MB |")
-    print(f"| machine | {os.cpu_count()} cores, Python {platform.python_version()}, SQLite "
-          f"{__import__('sqlite3').sqlite_version} |")
+    print(f"| machine | {os.cpu_count()} cores, Python {platform.python_version()}, {engine} |")
 
 
 if __name__ == "__main__":

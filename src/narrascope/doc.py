@@ -214,6 +214,14 @@ class Article(_Model):
     def vectors(self, key: str) -> Any | None:
         return self._vectors.get(key)
 
+    def __eq__(self, other: object) -> bool:
+        """Equal when every field is equal; the in-memory vectors are a cache and do not count."""
+        if not isinstance(other, Article):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
+    __hash__ = None  # type: ignore[assignment]  # mutable model
+
     # -- offsets -----------------------------------------------------------
     def span(self, start: int, end: int) -> Span:
         """A checked :class:`Span` of the clean text."""

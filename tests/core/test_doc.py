@@ -104,3 +104,12 @@ def test_vectors_are_kept_in_memory_only() -> None:
     assert art.vectors("sentences") == [[0.0, 1.0]]
     assert "sentences" not in json.loads(art.model_dump_json())["extras"]
     assert "_vectors" not in art.model_dump_json()
+
+
+def test_equality_ignores_the_in_memory_vectors() -> None:
+    art = _article()
+    again = Article.model_validate_json(art.model_dump_json())
+    art.set_vectors("sentences", [[1.0]])
+    assert again == art
+    again.title = "changed"
+    assert again != art

@@ -1,14 +1,19 @@
-"""Fixtures for the export tests: a real SQLite store in tmp_path with awkward texts."""
+"""Fixtures for the export tests: real stores (SQLite in tmp_path, and a fresh schema on the
+PostgreSQL test server, see tests/store/store_backends.py) filled with awkward texts."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from narrascope.doc import Article, ArticleMeta, ComponentNote, Entity, Mention
-from narrascope.store import SQLiteStore
+from narrascope.store import Store
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "store"))
+from store_backends import BACKENDS, Backend, make_backend  # noqa: E402
 
 
 def article(article_id: str, title: str, body: str, *, published: str | None = "2024-12-19",
@@ -49,9 +54,17 @@ def awkward() -> list[Article]:
     return [a.model_copy(deep=True) for a in _AWKWARD]
 
 
+@pytest.fixture(params=BACKENDS)
+def store_factory(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
+    """Each backend in turn; calling it opens the test's store (``db/store.db`` for SQLite)."""
+    backend = make_backend(request.param, tmp_path / "db" / "store.db")
+    yield backend
+    backend.cleanup()
+
+
 @pytest.fixture
-def filled(tmp_path: Path, awkward: list[Article]) -> Iterator[SQLiteStore]:
-    s = SQLiteStore(tmp_path / "db" / "store.db")
+def filled(store_factory: Backend, awkward: list[Article]) -> Iterator[Store]:
+    s = store_factory()
     s.put(awkward)
     yield s
     s.close()

@@ -1,4 +1,4 @@
-"""export_articles: JSONL/CSV/Parquet read back exactly; atomic, refuses to overwrite."""
+"""export_articles on both store backends: JSONL/CSV/Parquet read back exactly; atomic, refuses to overwrite."""
 
 from __future__ import annotations
 
@@ -15,22 +15,24 @@ from narrascope.doc import Article
 from narrascope.errors import ConfigError, StoreError
 from narrascope.export import FLAT_COLUMNS, export_articles
 from narrascope.export import writers
-from narrascope.store import SQLiteStore
+from narrascope.store import Store
+from store_backends import Backend
 
 
 def _files(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir())
+    """Files in ``folder`` besides the SQLite store's own ``db`` folder."""
+    return sorted(p.name for p in folder.iterdir() if p.name != "db")
 
 
-def test_jsonl_has_full_records(filled: SQLiteStore, tmp_path: Path, awkward: list[Article]) -> None:
+def test_jsonl_has_full_records(filled: Store, tmp_path: Path, awkward: list[Article]) -> None:
     out = tmp_path / "out.jsonl"
     assert export_articles(filled, out, format="jsonl") == 3
     lines = out.read_text(encoding="utf-8").splitlines()
     assert [Article.model_validate_json(line) for line in lines] == awkward
-    assert _files(tmp_path) == ["db", "out.jsonl"]  # no temp file left
+    assert _files(tmp_path) == ["out.jsonl"]  # no temp file left
 
 
-def test_csv_round_trips_newlines_quotes_and_unicode(filled: SQLiteStore, tmp_path: Path,
+def test_csv_round_trips_newlines_quotes_and_unicode(filled: Store, tmp_path: Path,
                                                      awkward: list[Article]) -> None:
     out = tmp_path / "out.csv"
     assert export_articles(filled, out, format="csv") == 3
@@ -49,7 +51,7 @@ def test_csv_round_trips_newlines_quotes_and_unicode(filled: SQLiteStore, tmp_pa
     assert second["published"] == ""  # None becomes an empty cell
 
 
-def test_parquet_round_trips(filled: SQLiteStore, tmp_path: Path, awkward: list[Article]) -> None:
+def test_parquet_round_trips(filled: Store, tmp_path: Path, awkward: list[Article]) -> None:
     out = tmp_path / "out.parquet"
     assert export_articles(filled, out, format="parquet") == 3
     table = pq.read_table(out)
@@ -61,7 +63,7 @@ def test_parquet_round_trips(filled: SQLiteStore, tmp_path: Path, awkward: list[
     assert rows[1]["entities"] == "Moscow (place); Kremlin (organisation)"
 
 
-def test_parquet_is_written_in_row_groups(filled: SQLiteStore, tmp_path: Path,
+def test_parquet_is_written_in_row_groups(filled: Store, tmp_path: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(writers, "_BATCH", 2)
     out = tmp_path / "groups.parquet"
@@ -70,7 +72,7 @@ def test_parquet_is_written_in_row_groups(filled: SQLiteStore, tmp_path: Path,
     assert (meta.num_row_groups, meta.num_rows) == (2, 3)
 
 
-def test_stdout_for_jsonl_and_csv(filled: SQLiteStore, capsys: pytest.CaptureFixture[str]) -> None:
+def test_stdout_for_jsonl_and_csv(filled: Store, capsys: pytest.CaptureFixture[str]) -> None:
     assert export_articles(filled, None, format="jsonl") == 3
     lines = capsys.readouterr().out.splitlines()
     assert [json.loads(line)["id"] for line in lines] == ["x1", "x2", "x3"]
@@ -79,19 +81,19 @@ def test_stdout_for_jsonl_and_csv(filled: SQLiteStore, capsys: pytest.CaptureFix
     assert [r["id"] for r in rows] == ["x1", "x2", "x3"]
 
 
-def test_parquet_needs_a_path(filled: SQLiteStore) -> None:
+def test_parquet_needs_a_path(filled: Store) -> None:
     with pytest.raises(ConfigError, match="parquet export needs an output file"):
         export_articles(filled, None, format="parquet")
 
 
-def test_unknown_format(filled: SQLiteStore, tmp_path: Path) -> None:
+def test_unknown_format(filled: Store, tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="export format must be one of"):
         export_articles(filled, tmp_path / "x.xml", format="xml")  # type: ignore[arg-type]
     assert not (tmp_path / "x.xml").exists()
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv", "parquet"])
-def test_refuses_to_overwrite_without_force(filled: SQLiteStore, tmp_path: Path, fmt: str) -> None:
+def test_refuses_to_overwrite_without_force(filled: Store, tmp_path: Path, fmt: str) -> None:
     out = tmp_path / f"existing.{fmt}"
     out.write_text("precious", encoding="utf-8")
     with pytest.raises(StoreError) as info:
@@ -102,7 +104,7 @@ def test_refuses_to_overwrite_without_force(filled: SQLiteStore, tmp_path: Path,
     assert out.read_bytes() != b"precious"
 
 
-def test_file_mode_is_not_private(filled: SQLiteStore, tmp_path: Path) -> None:
+def test_file_mode_is_not_private(filled: Store, tmp_path: Path) -> None:
     new = tmp_path / "new.csv"
     export_articles(filled, new, format="csv")
     umask = os.umask(0)
@@ -115,13 +117,13 @@ def test_file_mode_is_not_private(filled: SQLiteStore, tmp_path: Path) -> None:
     assert kept.stat().st_mode & 0o777 == 0o640
 
 
-def test_selected_ids_in_given_order(filled: SQLiteStore, tmp_path: Path) -> None:
+def test_selected_ids_in_given_order(filled: Store, tmp_path: Path) -> None:
     out = tmp_path / "some.jsonl"
     assert export_articles(filled, out, format="jsonl", ids=["x3", "x1", "x3"]) == 2
     assert [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()] == ["x3", "x1"]
 
 
-def test_missing_ids_export_nothing(filled: SQLiteStore, tmp_path: Path) -> None:
+def test_missing_ids_export_nothing(filled: Store, tmp_path: Path) -> None:
     out = tmp_path / "some.csv"
     with pytest.raises(StoreError, match="'nope'") as info:
         export_articles(filled, out, format="csv", ids=["x1", "nope"])
@@ -130,26 +132,22 @@ def test_missing_ids_export_nothing(filled: SQLiteStore, tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv", "parquet"])
-def test_failure_midway_leaves_nothing_half_written(filled: SQLiteStore, tmp_path: Path, fmt: str) -> None:
+def test_failure_midway_leaves_nothing_half_written(filled: Store, store_factory: Backend, tmp_path: Path,
+                                                    fmt: str) -> None:
     # a record the code cannot read (written by a "newer" narrascope) stops the export halfway
-    import sqlite3
-
-    conn = sqlite3.connect(filled.location)
-    conn.execute("UPDATE articles SET record = json_set(record, '$.future_field', 1) WHERE id = 'x3'")
-    conn.commit()
-    conn.close()
+    store_factory.set_record_fields("x3", future_field=1)
     out = tmp_path / f"export.{fmt}"
     with pytest.raises(StoreError, match="future_field"):
         export_articles(filled, out, format=fmt)  # type: ignore[arg-type]
-    assert _files(tmp_path) == ["db"]
+    assert _files(tmp_path) == []
     out.write_text("old export", encoding="utf-8")
     with pytest.raises(StoreError, match="future_field"):
         export_articles(filled, out, format=fmt, force=True)  # type: ignore[arg-type]
     assert out.read_text(encoding="utf-8") == "old export"
-    assert _files(tmp_path) == ["db", out.name]
+    assert _files(tmp_path) == [out.name]
 
 
-def test_bad_targets(filled: SQLiteStore, tmp_path: Path) -> None:
+def test_bad_targets(filled: Store, tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="is a directory"):
         export_articles(filled, tmp_path, format="csv", force=True)
     with pytest.raises(StoreError, match="does not exist"):
@@ -157,8 +155,8 @@ def test_bad_targets(filled: SQLiteStore, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv", "parquet"])
-def test_empty_store(tmp_path: Path, fmt: str) -> None:
-    with SQLiteStore(tmp_path / "empty.db") as s:
+def test_empty_store(store_factory: Backend, tmp_path: Path, fmt: str) -> None:
+    with store_factory() as s:
         out = tmp_path / f"empty.{fmt}"
         assert export_articles(s, out, format=fmt) == 0  # type: ignore[arg-type]
     if fmt == "csv":
@@ -169,11 +167,11 @@ def test_empty_store(tmp_path: Path, fmt: str) -> None:
         assert out.read_text(encoding="utf-8") == ""
 
 
-def test_huge_text_exports(tmp_path: Path) -> None:
+def test_huge_text_exports(store_factory: Backend, tmp_path: Path) -> None:
     body = "Long reporting sentence about Moscow and the Kremlin.\n" * 100_000
     assert len(body) > 5_000_000
     art = Article(id="huge", title="Huge", raw_text=body, text=body)
-    with SQLiteStore(tmp_path / "huge.db") as s:
+    with store_factory() as s:
         s.put([art])
         assert export_articles(s, tmp_path / "h.parquet", format="parquet") == 1
         assert export_articles(s, tmp_path / "h.csv", format="csv") == 1

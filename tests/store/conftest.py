@@ -1,4 +1,5 @@
-"""Fixtures for the store tests: real SQLite files in tmp_path and fully annotated Articles."""
+"""Fixtures for the store tests: real stores (a SQLite file in tmp_path, and a fresh schema on a real
+PostgreSQL server, see store_backends.py) and fully annotated Articles."""
 
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ from narrascope.doc import (
     RoleAssignment,
     TechniqueSpan,
 )
-from narrascope.store import SQLiteStore
+from narrascope.store import SQLiteStore, Store
+from store_backends import BACKENDS, Backend, make_backend
 
 MakeArticle = Callable[..., Article]
 
@@ -120,8 +122,24 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "store" / "narrascope.db"
 
 
+@pytest.fixture(params=BACKENDS)
+def store_factory(request: pytest.FixtureRequest, db_path: Path) -> Iterator[Backend]:
+    """Each backend in turn: call it to open the test's store (the same one every time)."""
+    backend = make_backend(request.param, db_path)
+    yield backend
+    backend.cleanup()
+
+
 @pytest.fixture
-def store(db_path: Path) -> Iterator[SQLiteStore]:
+def store(store_factory: Backend) -> Iterator[Store]:
+    s = store_factory()
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def sqlite_store(db_path: Path) -> Iterator[SQLiteStore]:
+    """For the SQLite-specific tests (FTS5 syntax, files, WAL, size cap)."""
     s = SQLiteStore(db_path)
     yield s
     s.close()

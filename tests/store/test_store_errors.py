@@ -1,5 +1,7 @@
 """Bad locations, read-only files, full disks, locked files and failing batches: clear
-errors that name the store, and never a half-written store."""
+errors that name the store, and never a half-written store.  The location, file, disk and lock
+tests are SQLite-specific (PostgreSQL's are in test_store_postgres.py); read-only mode and the
+failing-batch tests run on both backends."""
 
 from __future__ import annotations
 
@@ -12,10 +14,11 @@ import pytest
 
 from narrascope.doc import Article
 from narrascope.errors import StoreError
-from narrascope.store import SQLiteStore, open_store
+from narrascope.store import SQLiteStore, Store, open_store
+from store_backends import Backend
 
 
-def _snapshot(store: SQLiteStore) -> list[Article]:
+def _snapshot(store: Store) -> list[Article]:
     return list(store.iter_articles())
 
 
@@ -102,8 +105,9 @@ def test_open_store_locations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 @pytest.mark.parametrize(
     ("location", "needle"),
     [
-        ("postgresql://narra:s3cret@db.example.org/narrascope", "PostgreSQL backend is not available yet"),
-        ("postgres://db/narrascope", "PostgreSQL backend is not available yet"),
+        ("postgresql://narra:s3cret@127.0.0.1:1/narrascope", "cannot connect|needs psycopg"),
+        ("postgres://narra:s3cret@127.0.0.1:1/narrascope?connect_timeout=2", "cannot connect|needs psycopg"),
+        ("postgresql://narra:s3cret@[::1/narrascope", "not a usable PostgreSQL URL|cannot connect|needs psycopg"),
         ("mysql://db/narrascope", "unsupported store location scheme 'mysql'"),
         ("sqlite://", "needs a path"),
         ("", "empty"),
@@ -118,20 +122,21 @@ def test_bad_locations(location: str, needle: str) -> None:
 
 
 # -- read-only ---------------------------------------------------------------------------
-def test_read_only_mode_reads_and_refuses_writes(db_path: Path, make_article) -> None:
-    """Tests run as root, which ignores chmod: read-only is simulated with SQLite's mode=ro."""
-    with SQLiteStore(db_path) as s:
+def test_read_only_mode_reads_and_refuses_writes(store_factory: Backend, make_article) -> None:
+    """Tests run as root, which ignores chmod: read-only is simulated with SQLite's mode=ro
+    (and a read-only session on PostgreSQL)."""
+    with store_factory() as s:
         s.put([make_article("a1"), make_article("a2")])
         before = _snapshot(s)
-    with open_store(db_path, read_only=True) as ro:
+    with store_factory.open_store(read_only=True) as ro:
         assert ro.count() == 2 and ro.get("a1") == before[0]
         assert [h.id for h in ro.search("Damascus")] == ["a1", "a2"]
         with pytest.raises(StoreError, match="read-only") as info:
             ro.put([make_article("a3")])
-        assert info.value.code == "S002" and str(db_path) in str(info.value)
+        assert info.value.code == "S002" and ro.location in str(info.value)
         with pytest.raises(StoreError, match="read-only"):
             ro.delete(["a1"])
-    with SQLiteStore(db_path) as s:
+    with store_factory() as s:
         assert _snapshot(s) == before
 
 
@@ -213,7 +218,7 @@ def test_locked_store_reports_busy(db_path: Path, make_article) -> None:
 
 
 # -- failing batches -------------------------------------------------------------------------
-def test_exception_from_generator_rolls_back(store: SQLiteStore, make_article) -> None:
+def test_exception_from_generator_rolls_back(store: Store, make_article) -> None:
     store.put([make_article("a1")])
     before = _snapshot(store)
 
@@ -229,7 +234,7 @@ def test_exception_from_generator_rolls_back(store: SQLiteStore, make_article) -
     assert store.has(["a2"]) == set()
 
 
-def test_unserialisable_article_rolls_back(store: SQLiteStore, make_article) -> None:
+def test_unserialisable_article_rolls_back(store: Store, make_article) -> None:
     store.put([make_article("a1")])
     before = _snapshot(store)
     bad_text = make_article("bad", title="Broken \ud800 surrogate")  # not encodable as UTF-8
@@ -244,28 +249,22 @@ def test_unserialisable_article_rolls_back(store: SQLiteStore, make_article) -> 
 
 
 @pytest.mark.parametrize("item", [{"id": "dict"}, "just a string", None])
-def test_non_articles_are_refused(store: SQLiteStore, make_article, item: object) -> None:
+def test_non_articles_are_refused(store: Store, make_article, item: object) -> None:
     with pytest.raises(StoreError, match="item 1 is not an Article") as info:
         store.put([make_article("a1"), item])  # type: ignore[list-item]
     assert info.value.code == "S002"
     assert store.count() == 0
 
 
-def test_empty_id_is_refused(store: SQLiteStore) -> None:
+def test_empty_id_is_refused(store: Store) -> None:
     with pytest.raises(StoreError, match="empty id"):
         store.put([Article(id="  ", raw_text="x", text="x")])
     assert store.count() == 0
 
 
-def test_record_from_newer_schema_is_reported(store: SQLiteStore, db_path: Path, make_article) -> None:
+def test_record_from_newer_schema_is_reported(store: Store, store_factory: Backend, make_article) -> None:
     store.put([make_article("a1"), make_article("a2")])
-    conn = sqlite3.connect(db_path)
-    conn.execute(
-        "UPDATE articles SET record = json_set(json_set(record, '$.schema_version', '2.0'), '$.sentiment', 0.4)"
-        " WHERE id = 'a2'"
-    )
-    conn.commit()
-    conn.close()
+    store_factory.set_record_fields("a2", schema_version="2.0", sentiment=0.4)
     assert store.get("a1").id == "a1"
     with pytest.raises(StoreError) as info:
         store.get("a2")
@@ -276,10 +275,11 @@ def test_record_from_newer_schema_is_reported(store: SQLiteStore, db_path: Path,
         list(store.iter_articles())
 
 
-def test_closed_store_refuses_everything(db_path: Path, make_article) -> None:
-    s = SQLiteStore(db_path)
+def test_closed_store_refuses_everything(store_factory: Backend, make_article) -> None:
+    s = store_factory()
     s.close()
     for call in (lambda: s.put([make_article()]), lambda: s.get("a1"), s.count, lambda: s.search("x"),
-                 lambda: s.list(), lambda: s.has(["a1"])):
+                 lambda: s.list(), lambda: s.has(["a1"]), lambda: s.delete(["a1"]),
+                 lambda: list(s.iter_articles())):
         with pytest.raises(StoreError, match="closed"):
             call()

@@ -1,29 +1,31 @@
-"""The example article, analysed by the real pipeline, stored and read back."""
+"""The example article, analysed by the real pipeline, stored and read back (both backends)."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 
 from narrascope.config.settings import load_settings
-from narrascope.doc import ArticleMeta
+from narrascope.doc import Article, ArticleMeta
 from narrascope.ingest.make import make_article
 from narrascope.pipeline.pipeline import Pipeline
-from narrascope.store import SQLiteStore
+from store_backends import Backend
 
 
-@pytest.mark.slow
-def test_analysed_example_round_trips(example_text: str, db_path: Path) -> None:
+@pytest.fixture(scope="module")
+def analysed(example_text: str) -> Article:
     settings = load_settings(env={})
     article = make_article(
         example_text,
         meta=ArticleMeta(source="The Moscow Times", published="2024-12-19", path="example.txt"),
         source="example.txt",
     )
-    analysed = Pipeline.from_settings(settings)(article)
+    return Pipeline.from_settings(settings)(article)
+
+
+@pytest.mark.slow
+def test_analysed_example_round_trips(analysed: Article, store_factory: Backend) -> None:
     assert analysed.entities, "the pipeline should find entities in the example"
-    with SQLiteStore(db_path) as store:
+    with store_factory() as store:
         assert store.put([analysed]).inserted == 1
         assert store.put([analysed]).unchanged == 1
         back = store.get(analysed.id)

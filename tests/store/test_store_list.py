@@ -1,4 +1,4 @@
-"""list(): filters, newest-first order, pagination."""
+"""list(): filters, newest-first order, pagination (both backends)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ from datetime import date, datetime, timezone
 import pytest
 
 from narrascope.errors import StoreError
-from narrascope.store import SQLiteStore
+from narrascope.store import Store
 from narrascope.store.records import date_key
 
 
 @pytest.fixture
-def listed(store: SQLiteStore, make_article) -> SQLiteStore:
+def listed(store: Store, make_article) -> Store:
     store.put(
         [
             make_article("d1", published="2024-12-01", source="TASS", language="ru"),
@@ -31,11 +31,11 @@ def ids(rows) -> list[str]:
     return [r.id for r in rows]
 
 
-def test_newest_first_then_id_undated_last(listed: SQLiteStore) -> None:
+def test_newest_first_then_id_undated_last(listed: Store) -> None:
     assert ids(listed.list()) == ["d4", "d2", "d0", "d3", "d1", "d5", "d6"]
 
 
-def test_summary_fields(listed: SQLiteStore) -> None:
+def test_summary_fields(listed: Store) -> None:
     row = listed.list(source="BBC", status="failed")[0]
     assert (row.id, row.title, row.source, row.url, row.published, row.language, row.status, row.n_entities) == (
         "d4", "Assad flees to Moscow", "BBC", "https://example.org/d4", "Fri, 20 Dec 2024 08:00:00 GMT", "en",
@@ -44,7 +44,7 @@ def test_summary_fields(listed: SQLiteStore) -> None:
     assert datetime.fromisoformat(row.updated_at).tzinfo is not None
 
 
-def test_filters(listed: SQLiteStore) -> None:
+def test_filters(listed: Store) -> None:
     assert ids(listed.list(language="ru")) == ["d1"]
     assert ids(listed.list(source="The Moscow Times")) == ["d2", "d0", "d3"]
     assert ids(listed.list(status="failed")) == ["d4"]
@@ -60,7 +60,7 @@ def test_filters(listed: SQLiteStore) -> None:
     assert listed.list(language="fr") == []
 
 
-def test_pagination(listed: SQLiteStore) -> None:
+def test_pagination(listed: Store) -> None:
     everything = ids(listed.list(limit=100))
     pages = [ids(listed.list(limit=3, offset=o)) for o in (0, 3, 6)]
     assert sum(pages, []) == everything
@@ -70,7 +70,7 @@ def test_pagination(listed: SQLiteStore) -> None:
 
 @pytest.mark.parametrize("kwargs", [{"since": "yesterday"}, {"until": "2024-13-45"}, {"status": "broken"},
                                     {"limit": -1}, {"offset": -3}])
-def test_bad_filters_are_refused(listed: SQLiteStore, kwargs: dict) -> None:
+def test_bad_filters_are_refused(listed: Store, kwargs: dict) -> None:
     with pytest.raises(StoreError) as info:
         listed.list(**kwargs)
     assert info.value.code == "S005"

@@ -29,7 +29,8 @@ def test_packaged_migrations_are_numbered() -> None:
 def test_fresh_store_records_its_migrations(db_path: Path) -> None:
     with SQLiteStore(db_path) as s:
         applied = s.applied_migrations()
-        assert [(m.version, m.name) for m in applied] == [(1, "initial")]
+        assert [(m.version, m.name) for m in applied] == [(m.version, m.name) for m in load_migrations()]
+        assert (applied[0].version, applied[0].name) == (1, "initial")
         assert s.pending_migrations() == []
     tables = {r[0] for r in _query(db_path, "SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"articles", "entities", "articles_fts", "schema_migrations"} <= tables
@@ -43,11 +44,12 @@ def test_reopening_does_not_reapply(db_path: Path, make_article) -> None:
     with SQLiteStore(db_path) as s:
         assert s.applied_migrations() == first  # same applied_at: not run again
         assert s.count() == 1
-    assert _query(db_path, "SELECT count(*) FROM schema_migrations")[0][0] == 1
+    assert _query(db_path, "SELECT count(*) FROM schema_migrations")[0][0] == len(load_migrations())
 
 
 def _with_extra(sql: str, name: str = "add_tags") -> list[Migration]:
-    return [*load_migrations(), Migration(2, name, sql)]
+    known = load_migrations()
+    return [*known, Migration(len(known) + 1, name, sql)]
 
 
 def test_new_migration_is_applied_on_open(db_path: Path, make_article) -> None:
@@ -56,7 +58,7 @@ def test_new_migration_is_applied_on_open(db_path: Path, make_article) -> None:
     extra = _with_extra("CREATE TABLE tags (article_id TEXT, tag TEXT); -- a comment; with a semicolon\n"
                         "INSERT INTO tags VALUES ('a1', 'x;y');")
     with SQLiteStore(db_path, migrations=extra) as s:
-        assert [m.version for m in s.applied_migrations()] == [1, 2]
+        assert [m.version for m in s.applied_migrations()] == list(range(1, len(extra) + 1))
         assert s.pending_migrations() == []
         assert s.get("a1").id == "a1"
     assert _query(db_path, "SELECT tag FROM tags") == [("x;y",)]
@@ -68,10 +70,10 @@ def test_failing_migration_is_rolled_back(db_path: Path, make_article) -> None:
     bad = _with_extra("CREATE TABLE half_done (x INTEGER);\nINSERT INTO no_such_table VALUES (1);", "broken")
     with pytest.raises(StoreError) as info:
         SQLiteStore(db_path, migrations=bad)
-    assert "0002_broken" in str(info.value) and "no_such_table" in str(info.value)
+    assert f"{len(bad):04d}_broken" in str(info.value) and "no_such_table" in str(info.value)
     tables = {r[0] for r in _query(db_path, "SELECT name FROM sqlite_master")}
     assert "half_done" not in tables
-    assert _query(db_path, "SELECT version FROM schema_migrations") == [(1,)]
+    assert _query(db_path, "SELECT version FROM schema_migrations") == [(m.version,) for m in bad[:-1]]
     with SQLiteStore(db_path) as s:  # still usable with the good migrations
         assert s.count() == 1
 
@@ -103,7 +105,7 @@ def test_pending_migrations_in_read_only_mode_are_refused(db_path: Path) -> None
     with pytest.raises(StoreError, match="read-only") as info:
         SQLiteStore(db_path, read_only=True, migrations=_with_extra("CREATE TABLE t (x);"))
     assert info.value.code == "S003"
-    assert _query(db_path, "SELECT count(*) FROM schema_migrations")[0][0] == 1
+    assert _query(db_path, "SELECT count(*) FROM schema_migrations")[0][0] == len(load_migrations())
 
 
 def test_load_migrations_checks_names_and_numbering(tmp_path: Path) -> None:

@@ -27,9 +27,9 @@ def open_store(location: str | Path, *, read_only: bool = False) -> Store:
     """Open (creating if needed) the store at ``location``.
 
     A file path (``~`` expanded) or ``sqlite:///relative/path`` / ``sqlite:////absolute/path``
-    opens a :class:`SQLiteStore`.  ``postgresql://`` URLs are reserved for the server's
-    backend, which is not available yet.  ``read_only=True`` opens the file in SQLite's
-    read-only mode.
+    opens a :class:`SQLiteStore`.  A ``postgresql://user[:password]@host[:port]/db`` URL
+    opens a :class:`~narrascope.store.postgres.PostgresStore` (needs the ``postgres`` extra).
+    ``read_only=True`` opens the file in SQLite's read-only mode (a read-only session on PostgreSQL).
     """
     if isinstance(location, Path):
         return SQLiteStore(location, read_only=read_only)
@@ -51,12 +51,15 @@ def open_store(location: str | Path, *, read_only: bool = False) -> Store:
             )
         return SQLiteStore(Path(rest[1:]), read_only=read_only)
     if scheme in ("postgresql", "postgres") or scheme.startswith("postgresql+"):
-        raise StoreError(
-            "the PostgreSQL backend is not available yet (it comes with the server); "
-            "use a SQLite file path for now",
-            code=Codes.STORE_OPEN,
-            source=shown,
-        )
+        try:
+            from narrascope.store.postgres import PostgresStore
+        except ImportError as exc:
+            raise StoreError(
+                f"the PostgreSQL backend needs psycopg 3 ({exc}); install it with: pip install 'narrascope[postgres]'",
+                code=Codes.STORE_OPEN,
+                source=shown,
+            ) from exc
+        return PostgresStore(text, read_only=read_only)
     raise StoreError(
         f"unsupported store location scheme {scheme!r}; use a file path, sqlite:///path or postgresql://...",
         code=Codes.STORE_OPEN,

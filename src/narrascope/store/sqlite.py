@@ -24,6 +24,7 @@ from pydantic import ValidationError
 
 from narrascope.doc import SCHEMA_VERSION, Article
 from narrascope.errors import Codes, StoreError
+from narrascope.store.annotations import write_annotations
 from narrascope.store.base import HIGHLIGHT_END, HIGHLIGHT_START, ArticleSummary, DateLike, PutResult, SearchHit
 from narrascope.store.migrate import AppliedMigration, Migration, load_migrations, split_statements
 from narrascope.store.records import ArticleRow, article_row, date_key, is_date_only
@@ -322,6 +323,7 @@ class SQLiteStore:
                     self._update(conn, row, now)
                     updated += 1
                 self._write_entities(conn, row)
+                write_annotations(conn, article)
         return PutResult(inserted=inserted, updated=updated, unchanged=unchanged)
 
     @staticmethod
@@ -477,6 +479,10 @@ class SQLiteStore:
             raise self._error(exc, "searching", default_code=Codes.STORE_OPEN) from exc
         return [SearchHit(id=r[0], title=r[1], snippet=r[2] or "", score=-float(r[3])) for r in rows]
 
+    def read_sql(self, sql: str, params: Sequence[object] = ()) -> builtins.list[tuple]:
+        """Rows of one parameterised read query (used by :mod:`narrascope.store.queries`)."""
+        return self._read("querying the corpus", sql, params)
+
     def iter_articles(self, *, batch_size: int = 500) -> Iterator[Article]:
         """Every article in insertion order, ``batch_size`` records per query (no cursor is
         held open between batches, so the caller may write to the store meanwhile)."""
@@ -494,6 +500,18 @@ class SQLiteStore:
             for pk, article_id, record in rows:
                 yield self._decode(article_id, record)
             last = rows[-1][0]
+
+    # -- extension tables (additive: used by narrascope.dedup) ---------------------------
+    @contextmanager
+    def write_transaction(self, action: str) -> Iterator[sqlite3.Connection]:
+        """One ``BEGIN IMMEDIATE`` transaction for code that keeps its own tables in this file;
+        any error rolls it back and SQLite errors become StoreError naming ``action``."""
+        with self._transaction(action) as conn:
+            yield conn
+
+    def query(self, action: str, sql: str, params: Sequence[object] = ()) -> builtins.list[tuple]:
+        """Rows of one read-only statement; SQLite errors become StoreError naming ``action``."""
+        return self._read(action, sql, params)
 
     # -- lifetime ----------------------------------------------------------------------
     def close(self) -> None:

@@ -1,0 +1,674 @@
+"""Corpus queries for the server: filtered article lists and the aggregates behind the charts.
+
+All SQL of the API and the dashboard lives here; every value reaches SQLite as a bound
+parameter (labels, names, dates, search words), never as SQL text.  The queries read the
+``articles``, ``entities``, ``articles_fts`` and ``annotations`` tables (migrations
+0001 and 0002_annotations) through :meth:`SQLiteStore.read_sql`.
+
+A store without ``read_sql`` (another backend) gets :class:`ScanCorpus`, which computes
+the same answers in Python from :meth:`Store.iter_articles` — correct, but linear in the
+corpus size.
+"""
+
+from __future__ import annotations
+
+import builtins
+import threading
+from collections import Counter, OrderedDict, defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+from narrascope.doc import Article
+from narrascope.errors import Codes, StoreError
+from narrascope.store.annotations import AnnotationRow, annotation_rows
+from narrascope.store.base import HIGHLIGHT_END, HIGHLIGHT_START, Store
+from narrascope.store.records import article_row, date_key, is_date_only
+
+__all__ = [
+    "MAIN_ROLES",
+    "ArticleFilters",
+    "ArticleItem",
+    "ArticlePage",
+    "Series",
+    "RoleCell",
+    "EntityCount",
+    "Cluster",
+    "DayCount",
+    "Facets",
+    "Corpus",
+    "SQLCorpus",
+    "ScanCorpus",
+    "corpus_for",
+    "AggregateCache",
+    "CachedCorpus",
+]
+
+MAIN_ROLES = ("Protagonist", "Antagonist", "Innocent")
+LabelKind = Literal["narrative", "technique"]
+Bucket = Literal["day", "week", "month"]
+_BUCKET_LEN = {"day": 10, "month": 7}
+MAX_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class ArticleFilters:
+    """What the list/search routes and the dashboard filter on (all optional, all combined with AND)."""
+
+    q: str | None = None  # full-text words (all must occur)
+    source: str | None = None
+    language: str | None = None
+    since: str | None = None  # ISO date/datetime
+    until: str | None = None
+    entity: str | None = None  # canonical entity name
+    role: str | None = None  # main role of `entity` (or of any entity)
+    narrative: str | None = None
+    technique: str | None = None
+    cluster: str | None = None
+    status: str | None = None
+
+    def active(self) -> dict[str, str]:
+        return {k: v for k, v in self.__dict__.items() if v not in (None, "")}
+
+
+@dataclass(frozen=True)
+class ArticleItem:
+    id: str
+    title: str
+    source: str | None
+    url: str | None
+    published: str | None
+    language: str | None
+    status: str
+    n_entities: int
+    snippet: str | None = None  # with HIGHLIGHT_START/END around matches when searching
+
+
+@dataclass(frozen=True)
+class ArticlePage:
+    items: builtins.list[ArticleItem]
+    total: int
+    limit: int
+    offset: int
+
+
+@dataclass(frozen=True)
+class Series:
+    """Counts of one label per time bucket (buckets shared by every series of a chart)."""
+
+    label: str
+    counts: builtins.list[int]
+    total: int
+
+
+@dataclass(frozen=True)
+class TimeSeries:
+    buckets: builtins.list[str]
+    series: builtins.list[Series]
+
+
+@dataclass(frozen=True)
+class RoleCell:
+    entity: str
+    source: str
+    counts: dict[str, int]  # main role -> number of articles
+
+
+@dataclass(frozen=True)
+class EntityCount:
+    entity: str
+    count: int
+
+
+@dataclass(frozen=True)
+class ClusterMember:
+    id: str
+    title: str
+    source: str | None
+    published: str | None
+
+
+@dataclass(frozen=True)
+class Cluster:
+    cluster_id: str
+    size: int
+    first_day: str | None
+    members: builtins.list[ClusterMember] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DayCount:
+    day: str  # the bucket: YYYY-MM-DD (day, or the Monday of a week) or YYYY-MM
+    source: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Facets:
+    """Values to offer in filter menus, most frequent first."""
+
+    sources: builtins.list[str]
+    languages: builtins.list[str]
+    narratives: builtins.list[str]
+    techniques: builtins.list[str]
+    total: int
+
+
+class Corpus(Protocol):
+    """The queries the API and dashboard need; :func:`corpus_for` picks the implementation."""
+
+    def articles(self, filters: ArticleFilters, *, limit: int = 50, offset: int = 0) -> ArticlePage: ...
+    def labels_over_time(
+        self, kind: LabelKind, *, bucket: Bucket = "month", top: int = 8, source: str | None = None
+    ) -> TimeSeries: ...
+    def entity_role_matrix(self, *, top: int = 15, sources: int = 8) -> builtins.list[RoleCell]: ...
+    def top_entities(self, role: str, *, limit: int = 10, source: str | None = None) -> builtins.list[EntityCount]: ...
+    def clusters(self, *, limit: int = 20, offset: int = 0) -> builtins.list[Cluster]: ...
+    def counts_by_day(
+        self, *, since: str | None = None, until: str | None = None, bucket: Bucket = "day"
+    ) -> builtins.list[DayCount]: ...
+    def facets(self, *, limit: int = 50) -> Facets: ...
+
+
+def corpus_for(store: Store, *, cache: "AggregateCache | None" = None) -> Corpus:
+    """SQL queries for a store that can run them (``read_sql``), else a Python scan; with ``cache``,
+    aggregate answers are reused until the store changes."""
+    run = getattr(store, "read_sql", None)
+    if callable(run):
+        corpus = SQLCorpus(run)
+        return CachedCorpus(corpus, cache) if cache is not None else corpus
+    return ScanCorpus(store)
+
+
+class AggregateCache:
+    """Aggregate answers keyed by (query, arguments), valid while the store's fingerprint is unchanged.
+
+    Thread-safe; shared by every request of one app.  At most ``max_entries`` answers are kept.
+    """
+
+    def __init__(self, max_entries: int = 256) -> None:
+        self._entries: OrderedDict[tuple, tuple[object, object]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.max_entries = max_entries
+
+    def get(self, key: tuple, fingerprint: object) -> tuple[bool, object]:
+        with self._lock:
+            hit = self._entries.get(key)
+            if hit is None or hit[0] != fingerprint:
+                return False, None
+            self._entries.move_to_end(key)
+            return True, hit[1]
+
+    def put(self, key: tuple, fingerprint: object, value: object) -> None:
+        with self._lock:
+            self._entries[key] = (fingerprint, value)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+
+class CachedCorpus:
+    """:class:`SQLCorpus` whose aggregates come from an :class:`AggregateCache` while the store is unchanged
+    (checked on every call with two indexed queries); article lists and searches always run."""
+
+    _CACHED = ("labels_over_time", "entity_role_matrix", "top_entities", "clusters", "counts_by_day", "facets")
+
+    def __init__(self, corpus: SQLCorpus, cache: AggregateCache) -> None:
+        self._corpus = corpus
+        self._cache = cache
+
+    def articles(self, filters: ArticleFilters, *, limit: int = 50, offset: int = 0) -> ArticlePage:
+        return self._corpus.articles(filters, limit=limit, offset=offset)
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        method = getattr(self._corpus, name)
+        if name not in self._CACHED:
+            return method
+
+        def cached(*args: object, **kwargs: object) -> object:
+            key = (name, args, tuple(sorted(kwargs.items())))
+            fingerprint = self._corpus.fingerprint()
+            found, value = self._cache.get(key, fingerprint)
+            if not found:
+                value = method(*args, **kwargs)
+                self._cache.put(key, fingerprint, value)
+            return value
+
+        return cached
+
+
+# -- checks shared by both implementations ------------------------------------------------
+def _check_page(limit: int, offset: int) -> None:
+    if not 0 <= limit <= MAX_LIMIT or offset < 0:
+        raise StoreError(
+            f"limit must be 0..{MAX_LIMIT} and offset >= 0 (got limit={limit}, offset={offset})",
+            code=Codes.BAD_QUERY,
+            source="limit/offset",
+        )
+
+
+def _check_role(role: str | None) -> None:
+    if role is not None and role not in MAIN_ROLES:
+        raise StoreError(
+            f"role must be one of {', '.join(MAIN_ROLES)}, not {role!r}", code=Codes.BAD_QUERY, source="role"
+        )
+
+
+def _date(value: str | None, name: str) -> str | None:
+    if value in (None, ""):
+        return None
+    key = date_key(value)
+    if key is None:
+        raise StoreError(
+            f"{name} must be an ISO 8601 date (YYYY-MM-DD) or datetime, not {value!r}",
+            code=Codes.BAD_QUERY,
+            source=name,
+        )
+    return key
+
+
+def _bucket_of(day: str, bucket: Bucket) -> str:
+    if bucket == "week":
+        from datetime import date, timedelta
+
+        d = date.fromisoformat(day[:10])
+        return (d - timedelta(days=d.weekday())).isoformat()
+    return day[: _BUCKET_LEN[bucket]]
+
+
+def _bucket_sql(column: str, bucket: Bucket) -> str:
+    """SQL for the bucket of a ``YYYY-MM-DD...`` column (weeks start on Monday); ``column`` is ours, never input."""
+    if bucket == "week":
+        return f"date(substr({column}, 1, 10), '-6 days', 'weekday 1')"
+    return f"substr({column}, 1, {_BUCKET_LEN[bucket]})"
+
+
+def _check_bucket(bucket: str) -> None:
+    if bucket not in ("day", "week", "month"):
+        raise StoreError(f"bucket must be day, week or month, not {bucket!r}", code=Codes.BAD_QUERY, source="bucket")
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in ("narrative", "technique"):
+        raise StoreError(f"kind must be narrative or technique, not {kind!r}", code=Codes.BAD_QUERY, source="kind")
+
+
+def _series(cells: dict[tuple[str, str], int], top: int) -> TimeSeries:
+    totals: Counter[str] = Counter()
+    for (_, label), n in cells.items():
+        totals[label] += n
+    labels = [label for label, _ in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:top]]
+    buckets = sorted({b for b, label in cells if label in set(labels)})
+    return TimeSeries(
+        buckets=buckets,
+        series=[
+            Series(label=label, counts=[cells.get((b, label), 0) for b in buckets], total=totals[label])
+            for label in labels
+        ],
+    )
+
+
+# -- SQL ------------------------------------------------------------------------------------
+_ARTICLE_COLUMNS = "a.id, a.title, a.source, a.url, a.published, a.language, a.status, a.n_entities"
+_SNIPPET_TOKENS = 16
+
+
+class SQLCorpus:
+    """The queries in SQLite SQL, run through ``run(sql, params) -> rows``."""
+
+    def __init__(self, run: Callable[[str, Sequence[object]], builtins.list[tuple]]) -> None:
+        self._run = run
+
+    def fingerprint(self) -> tuple[int, str | None]:
+        """Changes whenever an article is added, changed or deleted: (count, newest updated_at)."""
+        count = self._run("SELECT count(*) FROM articles", ())[0][0]
+        newest = self._run("SELECT max(updated_at) FROM articles", ())[0][0]
+        return int(count), newest
+
+    def _where(self, filters: ArticleFilters) -> tuple[builtins.list[str], builtins.list[object]]:
+        _check_role(filters.role or None)
+        where: builtins.list[str] = []
+        params: builtins.list[object] = []
+        for column in ("source", "language", "status"):
+            value = getattr(filters, column)
+            if value:
+                where.append(f"a.{column} = ?")
+                params.append(value)
+        since = _date(filters.since, "since")
+        if since:
+            where.append("a.published_key >= ?")
+            params.append(since)
+        until = _date(filters.until, "until")
+        if until:
+            where.append("substr(a.published_key, 1, 10) <= ?" if is_date_only(until) else "a.published_key <= ?")
+            params.append(until)
+        if filters.role:
+            sql = "a.id IN (SELECT article_id FROM annotations WHERE kind = 'role' AND main_role = ?"
+            params.append(filters.role)
+            if filters.entity:
+                sql += " AND entity = ?"
+                params.append(filters.entity)
+            where.append(sql + ")")
+        elif filters.entity:
+            where.append("a.id IN (SELECT article_id FROM entities WHERE name = ?)")
+            params.append(filters.entity)
+        for kind, value in (("narrative", filters.narrative), ("technique", filters.technique),
+                            ("cluster", filters.cluster)):
+            if value:
+                where.append("a.id IN (SELECT article_id FROM annotations WHERE kind = ? AND label = ?)")
+                params.extend((kind, value))
+        return where, params
+
+    def articles(self, filters: ArticleFilters, *, limit: int = 50, offset: int = 0) -> ArticlePage:
+        _check_page(limit, offset)
+        where, params = self._where(filters)
+        q = (filters.q or "").strip()
+        if q:
+            from narrascope.store.sqlite import quote_fts_query
+
+            match = quote_fts_query(q)
+            if not match:
+                raise StoreError("the search query is empty", code=Codes.BAD_QUERY, source="q")
+            # Rank inside FTS5 first (joining articles per match is what makes searches slow), then fetch
+            # the page's rows and snippets by rowid.
+            cond = (" AND +articles_fts.rowid IN (SELECT a.pk FROM articles AS a WHERE " + " AND ".join(where) + ")"
+                    if where else "")
+            fts = " FROM articles_fts WHERE articles_fts MATCH ?" + cond
+            total = self._run("SELECT count(*)" + fts, (match, *params))[0][0]
+            page = [r[0] for r in self._run(
+                "SELECT articles_fts.rowid" + fts + " ORDER BY rank, articles_fts.rowid LIMIT ? OFFSET ?",
+                (match, *params, limit, offset))]
+            found = {r[-1]: r[:-1] for r in self._run(
+                f"SELECT {_ARTICLE_COLUMNS}, snippet(articles_fts, -1, ?, ?, '…', ?), articles_fts.rowid"
+                " FROM articles_fts CROSS JOIN articles AS a ON a.pk = articles_fts.rowid"
+                " WHERE articles_fts MATCH ? AND articles_fts.rowid IN (SELECT value FROM json_each(?))",
+                (HIGHLIGHT_START, HIGHLIGHT_END, _SNIPPET_TOKENS, match, _json(page)))}
+            rows = [found[rowid] for rowid in page if rowid in found]
+        else:
+            cond = (" WHERE " + " AND ".join(where)) if where else ""
+            total = self._run("SELECT count(*) FROM articles AS a" + cond, params)[0][0]
+            rows = self._run(
+                f"SELECT {_ARTICLE_COLUMNS}, NULL FROM articles AS a" + cond
+                + " ORDER BY a.published_key IS NULL, a.published_key DESC, a.id LIMIT ? OFFSET ?",
+                (*params, limit, offset),
+            )
+        items = [
+            ArticleItem(id=r[0], title=r[1], source=r[2], url=r[3], published=r[4], language=r[5], status=r[6],
+                        n_entities=int(r[7]), snippet=r[8])
+            for r in rows
+        ]
+        return ArticlePage(items=items, total=int(total), limit=limit, offset=offset)
+
+    def labels_over_time(
+        self, kind: LabelKind, *, bucket: Bucket = "month", top: int = 8, source: str | None = None
+    ) -> TimeSeries:
+        _check_kind(kind)
+        _check_bucket(bucket)
+        # grouped by the stored day (the index order: no sort), then bucketed here
+        sql = (
+            "SELECT published_day, label, count(*) FROM annotations"
+            " WHERE kind = ? AND sub_label IS NULL AND published_day IS NOT NULL"
+            + (" AND source = ?" if source else "")
+            + " GROUP BY published_day, label"
+        )
+        rows = self._run(sql, (kind, source) if source else (kind,))
+        cells: dict[tuple[str, str], int] = defaultdict(int)
+        buckets: dict[str, str] = {}
+        for day, label, n in rows:
+            b = buckets.get(day)
+            if b is None:
+                b = buckets[day] = _bucket_of(day, bucket)
+            cells[(b, label)] += int(n)
+        return _series(cells, top)
+
+    def entity_role_matrix(self, *, top: int = 15, sources: int = 8) -> builtins.list[RoleCell]:
+        entities = [r[0] for r in self._run(
+            "SELECT entity, count(*) AS n FROM annotations WHERE kind = 'role' GROUP BY entity"
+            " ORDER BY n DESC, entity LIMIT ?", (top,))]
+        outlets = [r[0] for r in self._run(
+            "SELECT source, count(*) AS n FROM articles WHERE source IS NOT NULL"
+            " GROUP BY source ORDER BY n DESC, source LIMIT ?", (sources,))]
+        if not entities or not outlets:
+            return []
+        rows = self._run(
+            "SELECT entity, source, main_role, count(*) FROM annotations WHERE kind = 'role'"
+            " AND entity IN (SELECT value FROM json_each(?)) AND source IN (SELECT value FROM json_each(?))"
+            " GROUP BY entity, source, main_role",
+            (_json(entities), _json(outlets)),
+        )
+        return _cells(rows, entities, outlets)
+
+    def top_entities(self, role: str, *, limit: int = 10, source: str | None = None) -> builtins.list[EntityCount]:
+        _check_role(role)
+        _check_page(limit, 0)
+        rows = self._run(
+            "SELECT entity, count(*) AS n FROM annotations WHERE kind = 'role' AND main_role = ?"
+            + (" AND source = ?" if source else "")
+            + " GROUP BY entity ORDER BY n DESC, entity LIMIT ?",
+            (role, source, limit) if source else (role, limit),
+        )
+        return [EntityCount(entity=r[0], count=int(r[1])) for r in rows]
+
+    def clusters(self, *, limit: int = 20, offset: int = 0) -> builtins.list[Cluster]:
+        _check_page(limit, offset)
+        rows = self._run(
+            "SELECT label, count(*) AS n, min(published_day) FROM annotations WHERE kind = 'cluster'"
+            " GROUP BY label ORDER BY n DESC, label LIMIT ? OFFSET ?",
+            (limit, offset),
+        )
+        if not rows:
+            return []
+        members: dict[str, builtins.list[ClusterMember]] = defaultdict(list)
+        for label, aid, title, source, published in self._run(
+            "SELECT n.label, a.id, a.title, a.source, a.published FROM annotations AS n"
+            " JOIN articles AS a ON a.id = n.article_id WHERE n.kind = 'cluster'"
+            " AND n.label IN (SELECT value FROM json_each(?))"
+            " ORDER BY a.published_key IS NULL, a.published_key, a.id",
+            (_json([r[0] for r in rows]),),
+        ):
+            members[label].append(ClusterMember(id=aid, title=title, source=source, published=published))
+        return [Cluster(cluster_id=r[0], size=int(r[1]), first_day=r[2], members=members[r[0]]) for r in rows]
+
+    def counts_by_day(
+        self, *, since: str | None = None, until: str | None = None, bucket: Bucket = "day"
+    ) -> builtins.list[DayCount]:
+        _check_bucket(bucket)
+        where = ["published_key IS NOT NULL"]
+        params: builtins.list[object] = []
+        s, u = _date(since, "since"), _date(until, "until")
+        if s:
+            where.append("published_key >= ?")
+            params.append(s)
+        if u:
+            where.append("substr(published_key, 1, 10) <= ?")
+            params.append(u[:10])
+        rows = self._run(
+            f"SELECT {_bucket_sql('published_key', bucket)} AS d, coalesce(source, ''), count(*) FROM articles"
+            " WHERE " + " AND ".join(where) + " GROUP BY d, source ORDER BY d, source",
+            params,
+        )
+        return [DayCount(day=r[0], source=r[1], count=int(r[2])) for r in rows]
+
+    def facets(self, *, limit: int = 50) -> Facets:
+        def top(sql: str, params: Sequence[object] = ()) -> builtins.list[str]:
+            return [r[0] for r in self._run(sql, (*params, limit))]
+
+        return Facets(
+            sources=top("SELECT source FROM articles WHERE source IS NOT NULL GROUP BY source"
+                        " ORDER BY count(*) DESC, source LIMIT ?"),
+            languages=top("SELECT language FROM articles WHERE language IS NOT NULL GROUP BY language"
+                          " ORDER BY count(*) DESC, language LIMIT ?"),
+            narratives=top("SELECT label FROM annotations WHERE kind = ? AND sub_label IS NULL GROUP BY label"
+                           " ORDER BY count(*) DESC, label LIMIT ?", ("narrative",)),
+            techniques=top("SELECT label FROM annotations WHERE kind = ? GROUP BY label"
+                           " ORDER BY count(*) DESC, label LIMIT ?", ("technique",)),
+            total=int(self._run("SELECT count(*) FROM articles", ())[0][0]),
+        )
+
+
+def _json(values: Sequence[str]) -> str:
+    import json
+
+    return json.dumps(list(values))
+
+
+def _cells(rows: Sequence[tuple], entities: Sequence[str], outlets: Sequence[str]) -> builtins.list[RoleCell]:
+    counts: dict[tuple[str, str], dict[str, int]] = {}
+    for entity, source, role, n in rows:
+        counts.setdefault((entity, source), {})[role] = int(n)
+    return [
+        RoleCell(entity=e, source=s, counts={r: counts.get((e, s), {}).get(r, 0) for r in MAIN_ROLES})
+        for e in entities
+        for s in outlets
+    ]
+
+
+# -- Python scan (any Store) ---------------------------------------------------------------
+class ScanCorpus:
+    """The same queries computed from :meth:`Store.iter_articles` (any backend; linear time).
+
+    One difference: ``q`` matches each word case-insensitively anywhere in the title or text
+    (no tokenizer, no ranking) and results stay newest first.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def _articles(self) -> builtins.list[Article]:
+        return list(self._store.iter_articles())
+
+    def _rows(self) -> Iterator[AnnotationRow]:
+        for article in self._store.iter_articles():
+            yield from annotation_rows(article)
+
+    def articles(self, filters: ArticleFilters, *, limit: int = 50, offset: int = 0) -> ArticlePage:
+        _check_page(limit, offset)
+        _check_role(filters.role or None)
+        since, until = _date(filters.since, "since"), _date(filters.until, "until")
+        words = [w.casefold() for w in (filters.q or "").split()]
+        chosen = []
+        for article in self._store.iter_articles():
+            row = article_row(article)
+            if any(getattr(filters, c) and getattr(row, c) != getattr(filters, c)
+                   for c in ("source", "language", "status")):
+                continue
+            key = row.published_key
+            if since and (key is None or key < since):
+                continue
+            if until and (key is None or (key[:10] > until if is_date_only(until) else key > until)):
+                continue
+            ann = annotation_rows(article)
+            if filters.role and not any(r.kind == "role" and r.main_role == filters.role
+                                        and (not filters.entity or r.entity == filters.entity) for r in ann):
+                continue
+            if filters.entity and not filters.role and filters.entity not in {e.name for e in article.entities}:
+                continue
+            if any(value and not any(r.kind == kind and r.label == value for r in ann)
+                   for kind, value in (("narrative", filters.narrative), ("technique", filters.technique),
+                                       ("cluster", filters.cluster))):
+                continue
+            haystack = f"{article.title}\n{article.text}".casefold()
+            if words and not all(w in haystack for w in words):
+                continue
+            chosen.append((key, article.id, row))
+        chosen.sort(key=lambda t: (t[0] is None, _neg(t[0]), t[1]))
+        items = [
+            ArticleItem(id=r.id, title=r.title, source=r.source, url=r.url, published=r.published,
+                        language=r.language, status=r.status, n_entities=r.n_entities)
+            for _, _, r in chosen[offset: offset + limit]
+        ]
+        return ArticlePage(items=items, total=len(chosen), limit=limit, offset=offset)
+
+    def labels_over_time(
+        self, kind: LabelKind, *, bucket: Bucket = "month", top: int = 8, source: str | None = None
+    ) -> TimeSeries:
+        _check_kind(kind)
+        _check_bucket(bucket)
+        cells: dict[tuple[str, str], int] = defaultdict(int)
+        for r in self._rows():
+            if r.kind == kind and r.sub_label is None and r.published_day and (not source or r.source == source):
+                cells[(_bucket_of(r.published_day, bucket), r.label)] += 1
+        return _series(cells, top)
+
+    def entity_role_matrix(self, *, top: int = 15, sources: int = 8) -> builtins.list[RoleCell]:
+        rows = [r for r in self._rows() if r.kind == "role"]
+        entities = _most(Counter(r.entity for r in rows), top)
+        outlets = _most(Counter(a.meta.source for a in self._store.iter_articles() if a.meta.source), sources)
+        if not entities or not outlets:
+            return []
+        grouped = Counter((r.entity, r.source, r.main_role) for r in rows)
+        return _cells([(*k, n) for k, n in grouped.items()], entities, outlets)
+
+    def top_entities(self, role: str, *, limit: int = 10, source: str | None = None) -> builtins.list[EntityCount]:
+        _check_role(role)
+        _check_page(limit, 0)
+        counts = Counter(r.entity for r in self._rows()
+                         if r.kind == "role" and r.main_role == role and (not source or r.source == source))
+        return [EntityCount(entity=e, count=counts[e]) for e in _most(counts, limit)]
+
+    def clusters(self, *, limit: int = 20, offset: int = 0) -> builtins.list[Cluster]:
+        _check_page(limit, offset)
+        members: dict[str, builtins.list[tuple]] = defaultdict(list)
+        for article in self._articles():
+            if article.duplicates is not None:
+                key = date_key(article.meta.published)
+                members[article.duplicates.cluster_id].append((key, article))
+        order = sorted(members, key=lambda c: (-len(members[c]), c))[offset: offset + limit]
+        out = []
+        for cid in order:
+            entries = sorted(members[cid], key=lambda t: (t[0] is None, t[0] or "", t[1].id))
+            days = [k[:10] for k, _ in entries if k]
+            out.append(Cluster(cluster_id=cid, size=len(entries), first_day=min(days) if days else None, members=[
+                ClusterMember(id=a.id, title=a.title, source=a.meta.source, published=a.meta.published)
+                for _, a in entries]))
+        return out
+
+    def counts_by_day(
+        self, *, since: str | None = None, until: str | None = None, bucket: Bucket = "day"
+    ) -> builtins.list[DayCount]:
+        _check_bucket(bucket)
+        s, u = _date(since, "since"), _date(until, "until")
+        counts: Counter[tuple[str, str]] = Counter()
+        for article in self._store.iter_articles():
+            key = date_key(article.meta.published)
+            if key is None or (s and key < s) or (u and key[:10] > u[:10]):
+                continue
+            counts[(_bucket_of(key[:10], bucket), article.meta.source or "")] += 1
+        return [DayCount(day=d, source=src, count=n) for (d, src), n in sorted(counts.items())]
+
+    def facets(self, *, limit: int = 50) -> Facets:
+        sources: Counter[str] = Counter()
+        languages: Counter[str] = Counter()
+        narratives: Counter[str] = Counter()
+        techniques: Counter[str] = Counter()
+        total = 0
+        for article in self._store.iter_articles():
+            total += 1
+            if article.meta.source:
+                sources[article.meta.source] += 1
+            if article.language:
+                languages[article.language] += 1
+            for r in annotation_rows(article):
+                if r.kind == "narrative" and r.sub_label is None:
+                    narratives[r.label] += 1
+                elif r.kind == "technique":
+                    techniques[r.label] += 1
+        return Facets(sources=_most(sources, limit), languages=_most(languages, limit),
+                      narratives=_most(narratives, limit), techniques=_most(techniques, limit), total=total)
+
+
+def _most(counts: Counter, n: int) -> builtins.list[str]:  # type: ignore[type-arg]
+    return [k for k, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:n]]
+
+
+class _Desc(str):
+    """A string that sorts in reverse (for newest-first ordering)."""
+
+    def __lt__(self, other: str) -> bool:  # type: ignore[override]
+        return str.__gt__(self, other)
+
+
+def _neg(key: str | None) -> _Desc:
+    return _Desc(key or "")
+
+
