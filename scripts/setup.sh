@@ -16,4 +16,12 @@ if [ -n "$pkgs" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   fi
 fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
+# The training tests need torch, and only a CPU build may ever be installed: ask for the
+# "+cpu" local version, which no CUDA wheel carries. Where none is available (pip's index or
+# find-links), the train extra is left out and the tests that need torch are skipped.
+if [ "${NARRASCOPE_NO_TRAIN:-}" != 1 ] && .venv/bin/pip install -q 'torch==2.13.0+cpu' >/dev/null 2>&1; then
+  extras="$extras,train"
+else
+  echo "setup: no CPU build of torch 2.13.0 available; training tests will be skipped"
+fi
 .venv/bin/pip install -q -e ".[$extras]"
