@@ -40,6 +40,7 @@ class Codes:
     BAD_CONFIG = "C001"
     UNKNOWN_COMPONENT = "C002"
     MISSING_REQUIREMENT = "C003"
+    CLUSTER = "C004"  # the compute cluster (Ray) cannot be reached or went away mid-run
     # Store (S)
     STORE_OPEN = "S001"
     STORE_WRITE = "S002"

@@ -8,6 +8,7 @@ import click
 
 from narrascope.cli.analyze import analyze
 from narrascope.cli.ingest import ingest
+from narrascope.cli.run import duplicates, run
 from narrascope.cli.semeval import predict, score, semeval
 from narrascope.cli.serve import serve
 from narrascope.cli.store_commands import export, list_articles, schema, search, show
@@ -21,7 +22,7 @@ def cli() -> None:
     """narrascope: who is cast how, which narratives, which persuasion techniques, in news articles."""
 
 
-for command in (analyze, ingest, show, list_articles, search, export, schema, semeval, train, serve):
+for command in (analyze, ingest, show, list_articles, search, export, schema, semeval, train, serve, run, duplicates):
     cli.add_command(command)
 
 # --- task commands: each module adds its own lines here -------------------------

@@ -7,6 +7,7 @@ Dispatch is by extension, then by content for the rest:
 ``.html`` ``.htm`` ``.xhtml``          html
 ``.jsonl`` ``.ndjson``                 jsonl
 ``.csv``                               csv
+``.parquet``                           parquet
 ``.xml`` ``.rss`` ``.atom``            feed
 =====================================  ========
 
@@ -43,6 +44,7 @@ EXTENSIONS: dict[str, str] = {
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
     ".csv": "csv",
+    ".parquet": "parquet",
     ".xml": "feed",
     ".rss": "feed",
     ".atom": "feed",
@@ -78,7 +80,7 @@ def detect_format(path: Path) -> str:
             f"unsupported file type: {_UNSUPPORTED[suffix]}", code=Codes.UNSUPPORTED_FORMAT, source=str(path)
         )
     fmt = EXTENSIONS.get(suffix)
-    if fmt in {"html", "jsonl", "csv", "feed"} or not path.is_file():  # never open a pipe or device to sniff
+    if fmt in {"html", "jsonl", "csv", "feed", "parquet"} or not path.is_file():  # never open a pipe or device to sniff
         return fmt or "text"
     head = _head(path)
     if _FEED_HEAD.match(head) or (head.lstrip().startswith(b"<?xml") and _XML_FEED_ANYWHERE.search(head)):
@@ -91,6 +93,7 @@ def detect_format(path: Path) -> str:
 def _readers() -> dict[str, Callable[[Path, IngestSettings], Article | Iterator[Article | ReadFailure]]]:
     from narrascope.ingest.feeds import read_feed_file
     from narrascope.ingest.html import read_html_file
+    from narrascope.ingest.parquet import read_parquet_file
     from narrascope.ingest.records import read_csv_file, read_jsonl_file
     from narrascope.ingest.text import read_text_file
 
@@ -100,6 +103,7 @@ def _readers() -> dict[str, Callable[[Path, IngestSettings], Article | Iterator[
         "jsonl": read_jsonl_file,
         "csv": read_csv_file,
         "feed": read_feed_file,
+        "parquet": read_parquet_file,
     }
 
 
@@ -110,6 +114,7 @@ _FORMAT_CODES = {
     "jsonl": Codes.BAD_RECORD,
     "csv": Codes.BAD_RECORD,
     "feed": Codes.BAD_FEED,
+    "parquet": Codes.BAD_RECORD,
 }
 
 

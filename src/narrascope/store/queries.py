@@ -3,14 +3,16 @@
 All SQL of the API and the dashboard lives here; every value reaches SQLite as a bound
 parameter (labels, names, dates, search words), never as SQL text.  The queries read the
 ``articles``, ``entities``, ``articles_fts`` and ``annotations`` tables (migrations
-0001 and 0002_annotations) through :meth:`SQLiteStore.read_sql`.
+0001 and 0002_annotations) through :meth:`SQLiteStore.query`.
 
-A store without ``read_sql`` (another backend) gets :class:`ScanCorpus`, which computes
+A store without ``query`` (another backend) gets :class:`ScanCorpus`, which computes
 the same answers in Python from :meth:`Store.iter_articles` — correct, but linear in the
 corpus size.
 """
 
 from __future__ import annotations
+
+import functools
 
 import builtins
 import threading
@@ -171,11 +173,11 @@ class Corpus(Protocol):
 
 
 def corpus_for(store: Store, *, cache: "AggregateCache | None" = None) -> Corpus:
-    """SQL queries for a store that can run them (``read_sql``), else a Python scan; with ``cache``,
+    """SQL queries for a store that can run them (``query``), else a Python scan; with ``cache``,
     aggregate answers are reused until the store changes."""
-    run = getattr(store, "read_sql", None)
-    if callable(run):
-        corpus = SQLCorpus(run)
+    query = getattr(store, "query", None)
+    if callable(query):
+        corpus = SQLCorpus(functools.partial(query, "querying the corpus"))
         return CachedCorpus(corpus, cache) if cache is not None else corpus
     return ScanCorpus(store)
 

@@ -479,10 +479,6 @@ class SQLiteStore:
             raise self._error(exc, "searching", default_code=Codes.STORE_OPEN) from exc
         return [SearchHit(id=r[0], title=r[1], snippet=r[2] or "", score=-float(r[3])) for r in rows]
 
-    def read_sql(self, sql: str, params: Sequence[object] = ()) -> builtins.list[tuple]:
-        """Rows of one parameterised read query (used by :mod:`narrascope.store.queries`)."""
-        return self._read("querying the corpus", sql, params)
-
     def iter_articles(self, *, batch_size: int = 500) -> Iterator[Article]:
         """Every article in insertion order, ``batch_size`` records per query (no cursor is
         held open between batches, so the caller may write to the store meanwhile)."""
@@ -510,7 +506,8 @@ class SQLiteStore:
             yield conn
 
     def query(self, action: str, sql: str, params: Sequence[object] = ()) -> builtins.list[tuple]:
-        """Rows of one read-only statement; SQLite errors become StoreError naming ``action``."""
+        """Rows of one parameterised read-only statement (used by :mod:`narrascope.store.queries` and
+        :mod:`narrascope.dedup`); SQLite errors become StoreError naming ``action``."""
         return self._read(action, sql, params)
 
     # -- lifetime ----------------------------------------------------------------------
