@@ -20,7 +20,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from importlib import resources
-from itertools import islice
 from types import TracebackType
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
@@ -34,11 +33,11 @@ from narrascope.errors import Codes, StoreError
 from narrascope.store.annotations import annotation_rows
 from narrascope.store.base import HIGHLIGHT_END, HIGHLIGHT_START, ArticleSummary, DateLike, PutResult, SearchHit
 from narrascope.store.migrate import AppliedMigration, Migration, load_migrations
-from narrascope.store.records import ArticleRow, article_row, date_key, is_date_only
+from narrascope.store.listing import check_page, id_chunks, list_query, summary_from_row
+from narrascope.store.records import ArticleRow, article_row
 
 __all__ = ["PostgresStore", "fold_search_text", "index_text", "public_url", "load_pg_migrations"]
 
-_STATUSES = ("ok", "failed")
 _ID_CHUNK = 5000
 _HEADLINE = (
     f'StartSel="{HIGHLIGHT_START}", StopSel="{HIGHLIGHT_END}", MaxWords=16, MinWords=6, '
@@ -129,12 +128,6 @@ def _flat(value: str | None) -> str | None:
     return value.replace("\x00", "") if isinstance(value, str) else value
 
 
-def _chunks(items: Iterable[str], size: int) -> Iterator[list[str]]:
-    if isinstance(items, (str, bytes)):
-        raise TypeError(f"expected an iterable of ids, not a single {type(items).__name__} ({items!r:.40})")
-    it = iter(items)
-    while chunk := list(islice(it, size)):
-        yield chunk
 
 
 class PostgresStore:
@@ -466,7 +459,7 @@ class PostgresStore:
         deleted = 0
         with self._transaction("deleting articles") as conn:
             conn.execute("LOCK TABLE articles IN SHARE ROW EXCLUSIVE MODE")
-            for chunk in _chunks(ids, _ID_CHUNK):
+            for chunk in id_chunks(ids, _ID_CHUNK):
                 cur = conn.execute("DELETE FROM articles WHERE id = ANY(%s)", ([i for i in chunk if "\x00" not in i],))
                 deleted += cur.rowcount
         return deleted
@@ -484,7 +477,7 @@ class PostgresStore:
 
     def has(self, ids: Iterable[str]) -> set[str]:
         found: set[str] = set()
-        for chunk in _chunks(ids, _ID_CHUNK):
+        for chunk in id_chunks(ids, _ID_CHUNK):
             rows = self._read(
                 "looking up ids", "SELECT id FROM articles WHERE id = ANY(%s)", ([i for i in chunk if "\x00" not in i],)
             )
@@ -505,47 +498,11 @@ class PostgresStore:
         until: DateLike | None = None,
         status: str | None = None,
     ) -> builtins.list[ArticleSummary]:
-        _check_page(limit, offset)
-        where: builtins.list[str] = []
-        params: builtins.list[object] = []
-        if language is not None:
-            where.append("language = %s")
-            params.append(_flat(language))
-        if source is not None:
-            where.append("source = %s")
-            params.append(_flat(source))
-        if status is not None:
-            if status not in _STATUSES:
-                raise StoreError(
-                    f"status filter must be one of {', '.join(_STATUSES)}, not {status!r}",
-                    code=Codes.BAD_QUERY,
-                    source="list --status",
-                )
-            where.append("status = %s")
-            params.append(status)
-        if since is not None:
-            where.append("published_key >= %s")
-            params.append(_filter_key(since, "since"))
-        if until is not None:
-            key = _filter_key(until, "until")
-            if is_date_only(key):  # the whole day is included
-                where.append("substr(published_key, 1, 10) <= %s")
-            else:
-                where.append("published_key <= %s")
-            params.append(key)
-        query = (
-            "SELECT id, title, source, url, published, language, status, n_entities, updated_at FROM articles"
-            + (" WHERE " + " AND ".join(where) if where else "")
-            + " ORDER BY published_key IS NULL, published_key DESC, id LIMIT %s OFFSET %s"
+        sql, params = list_query(
+            "%s", limit=limit, offset=offset, language=language, source=source, since=since, until=until,
+            status=status, text_value=_flat,
         )
-        rows = self._read("listing articles", query, (*params, limit, offset))
-        return [
-            ArticleSummary(
-                id=r[0], title=r[1], source=r[2], url=r[3], published=r[4], language=r[5], status=r[6],
-                n_entities=int(r[7]), updated_at=r[8],
-            )
-            for r in rows
-        ]
+        return [summary_from_row(r) for r in self._read("listing articles", sql, params)]
 
     def search(
         self, query: str, *, limit: int = 20, offset: int = 0, raw: bool = False
@@ -557,7 +514,7 @@ class PostgresStore:
         ``to_tsquery`` syntax (``&``, ``|``, ``!``, ``<->``, ``prefix:*``); a query it cannot
         parse raises StoreError S005.  Snippets come from ``ts_headline``.
         """
-        _check_page(limit, offset)
+        check_page(limit, offset)
         text = query.replace("\x00", " ") if isinstance(query, str) else ""
         if not text.strip():
             raise StoreError("the search query is empty", code=Codes.BAD_QUERY, source="search query")
@@ -626,19 +583,3 @@ class PostgresStore:
 
     def __repr__(self) -> str:
         return f"PostgresStore({self.location!r}{', read_only=True' if self._read_only else ''})"
-
-
-def _check_page(limit: int, offset: int) -> None:
-    if limit < 0 or offset < 0:
-        raise StoreError(f"limit and offset must be >= 0 (got {limit}, {offset})", code=Codes.BAD_QUERY)
-
-
-def _filter_key(value: DateLike, name: str) -> str:
-    key = date_key(value)
-    if key is None:
-        raise StoreError(
-            f"{name} must be an ISO 8601 date (YYYY-MM-DD) or datetime, not {value!r}",
-            code=Codes.BAD_QUERY,
-            source=f"list --{name}",
-        )
-    return key

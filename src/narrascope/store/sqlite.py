@@ -15,7 +15,6 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from itertools import islice
 from pathlib import Path
 from types import TracebackType
 from urllib.parse import quote
@@ -27,11 +26,11 @@ from narrascope.errors import Codes, StoreError
 from narrascope.store.annotations import write_annotations
 from narrascope.store.base import HIGHLIGHT_END, HIGHLIGHT_START, ArticleSummary, DateLike, PutResult, SearchHit
 from narrascope.store.migrate import AppliedMigration, Migration, load_migrations, split_statements
-from narrascope.store.records import ArticleRow, article_row, date_key, is_date_only
+from narrascope.store.listing import check_page, id_chunks, list_query, summary_from_row
+from narrascope.store.records import ArticleRow, article_row
 
 __all__ = ["SQLiteStore", "quote_fts_query"]
 
-_STATUSES = ("ok", "failed")
 _SNIPPET_TOKENS = 16
 _ID_CHUNK = 5000
 
@@ -47,12 +46,6 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="microseconds")
 
 
-def _chunks(items: Iterable[str], size: int) -> Iterator[list[str]]:
-    if isinstance(items, (str, bytes)):
-        raise TypeError(f"expected an iterable of ids, not a single {type(items).__name__} ({items!r:.40})")
-    it = iter(items)
-    while chunk := list(islice(it, size)):
-        yield chunk
 
 
 class SQLiteStore:
@@ -360,7 +353,7 @@ class SQLiteStore:
         """Delete by id (entities and index entries go with them); returns how many were deleted."""
         deleted = 0
         with self._transaction("deleting articles") as conn:
-            for chunk in _chunks(ids, _ID_CHUNK):
+            for chunk in id_chunks(ids, _ID_CHUNK):
                 cur = conn.execute(
                     "DELETE FROM articles WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(chunk),)
                 )
@@ -378,7 +371,7 @@ class SQLiteStore:
 
     def has(self, ids: Iterable[str]) -> set[str]:
         found: set[str] = set()
-        for chunk in _chunks(ids, _ID_CHUNK):
+        for chunk in id_chunks(ids, _ID_CHUNK):
             rows = self._read(
                 "looking up ids",
                 "SELECT id FROM articles WHERE id IN (SELECT value FROM json_each(?))",
@@ -401,47 +394,11 @@ class SQLiteStore:
         until: DateLike | None = None,
         status: str | None = None,
     ) -> builtins.list[ArticleSummary]:
-        _check_page(limit, offset)
-        where: builtins.list[str] = []
-        params: builtins.list[object] = []
-        if language is not None:
-            where.append("language = ?")
-            params.append(language)
-        if source is not None:
-            where.append("source = ?")
-            params.append(source)
-        if status is not None:
-            if status not in _STATUSES:
-                raise StoreError(
-                    f"status filter must be one of {', '.join(_STATUSES)}, not {status!r}",
-                    code=Codes.BAD_QUERY,
-                    source="list --status",
-                )
-            where.append("status = ?")
-            params.append(status)
-        if since is not None:
-            where.append("published_key >= ?")
-            params.append(_filter_key(since, "since"))
-        if until is not None:
-            key = _filter_key(until, "until")
-            if is_date_only(key):  # the whole day is included
-                where.append("substr(published_key, 1, 10) <= ?")
-            else:
-                where.append("published_key <= ?")
-            params.append(key)
-        sql = (
-            "SELECT id, title, source, url, published, language, status, n_entities, updated_at FROM articles"
-            + (" WHERE " + " AND ".join(where) if where else "")
-            + " ORDER BY published_key IS NULL, published_key DESC, id LIMIT ? OFFSET ?"
+        sql, params = list_query(
+            "?", limit=limit, offset=offset, language=language, source=source, since=since, until=until,
+            status=status,
         )
-        rows = self._read("listing articles", sql, (*params, limit, offset))
-        return [
-            ArticleSummary(
-                id=r[0], title=r[1], source=r[2], url=r[3], published=r[4], language=r[5], status=r[6],
-                n_entities=int(r[7]), updated_at=r[8],
-            )
-            for r in rows
-        ]
+        return [summary_from_row(r) for r in self._read("listing articles", sql, params)]
 
     def search(
         self, query: str, *, limit: int = 20, offset: int = 0, raw: bool = False
@@ -453,7 +410,7 @@ class SQLiteStore:
         FTS5 as written (``AND``/``OR``/``NOT``, ``"phrases"``, ``prefix*``, ``NEAR(a b)``,
         ``title:word``); a query FTS5 cannot parse raises StoreError S005.
         """
-        _check_page(limit, offset)
+        check_page(limit, offset)
         match = query if raw else quote_fts_query(query) if isinstance(query, str) else ""
         if not match.strip():
             raise StoreError("the search query is empty", code=Codes.BAD_QUERY, source="search query")
@@ -531,19 +488,3 @@ class SQLiteStore:
 
     def __repr__(self) -> str:
         return f"SQLiteStore({self.location!r}{', read_only=True' if self._read_only else ''})"
-
-
-def _check_page(limit: int, offset: int) -> None:
-    if limit < 0 or offset < 0:
-        raise StoreError(f"limit and offset must be >= 0 (got {limit}, {offset})", code=Codes.BAD_QUERY)
-
-
-def _filter_key(value: DateLike, name: str) -> str:
-    key = date_key(value)
-    if key is None:
-        raise StoreError(
-            f"{name} must be an ISO 8601 date (YYYY-MM-DD) or datetime, not {value!r}",
-            code=Codes.BAD_QUERY,
-            source=f"list --{name}",
-        )
-    return key
