@@ -19,13 +19,13 @@ start with its parent's label; each problem raises :class:`InputError` naming th
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from narrascope.errors import Codes, InputError
+from narrascope.taxonomy.files import read_taxonomy_json
 
 __all__ = [
     "Domain",
@@ -212,22 +212,7 @@ def load_narrative_taxonomy(path: str | Path | None = None) -> NarrativeTaxonomy
     """Load and validate a taxonomy file (default: the packaged one)."""
     path = Path(path) if path is not None else default_narrative_taxonomy_path()
     source = str(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("taxonomy file does not exist", code=Codes.MISSING_PATH, source=source) from None
-    except IsADirectoryError:
-        raise InputError("taxonomy path is a directory, not a file", code=Codes.MISSING_PATH, source=source) from None
-    if not raw.strip():
-        raise InputError("taxonomy file is empty", code=Codes.EMPTY_INPUT, source=source)
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise InputError(f"taxonomy file is not UTF-8: {exc}", code=Codes.UNDECODABLE, source=source) from None
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"taxonomy file is not valid JSON: {exc.msg}", code=Codes.BAD_RECORD, source=f"{source}:{exc.lineno}"
-        ) from None
+    data = read_taxonomy_json(path, "taxonomy")
     return narrative_taxonomy_from_dict(data, source=source)
 
 

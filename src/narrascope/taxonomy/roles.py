@@ -8,13 +8,13 @@ checked on load and every problem is reported with the file it came from.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from narrascope.errors import Codes, InputError
+from narrascope.taxonomy.files import read_taxonomy_json
 
 __all__ = ["MAIN_ROLES", "RoleDef", "RoleExample", "RoleTaxonomy", "load_role_taxonomy", "default_taxonomy_path"]
 
@@ -88,20 +88,7 @@ def load_role_taxonomy(path: str | Path | None = None) -> RoleTaxonomy:
     """Load and validate a role taxonomy (default: the packaged ``roles.json``)."""
     path = Path(path) if path is not None else default_taxonomy_path()
     source = str(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("role taxonomy file does not exist", code=Codes.MISSING_PATH, source=source) from None
-    except IsADirectoryError:
-        raise InputError("role taxonomy path is a directory, expected a JSON file", code=Codes.MISSING_PATH, source=source) from None
-    if not raw.strip():
-        raise InputError("role taxonomy file is empty", code=Codes.EMPTY_INPUT, source=source)
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise InputError(f"role taxonomy is not UTF-8: {exc}", code=Codes.UNDECODABLE, source=source) from None
-    except json.JSONDecodeError as exc:
-        raise InputError(f"role taxonomy is not valid JSON (line {exc.lineno}): {exc.msg}", source=source) from None
+    data = read_taxonomy_json(path, "role taxonomy")
     return parse_role_taxonomy(data, source=source)
 
 

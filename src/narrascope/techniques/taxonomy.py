@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from narrascope.errors import Codes, InputError
+from narrascope.taxonomy.files import read_taxonomy_json
 
 __all__ = ["Technique", "TechniqueTaxonomy", "load_techniques", "default_taxonomy_path"]
 
@@ -44,14 +44,7 @@ def load_techniques(path: str | Path | None = None) -> TechniqueTaxonomy:
     """Read a technique taxonomy file (default: the packaged one); raise :class:`InputError` naming the file."""
     path = Path(path) if path is not None else default_taxonomy_path()
     source = str(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError("technique taxonomy file does not exist", code=Codes.MISSING_PATH, source=source) from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8: {exc}", code=Codes.UNDECODABLE, source=source) from exc
-    except json.JSONDecodeError as exc:
-        raise InputError(f"not valid JSON: {exc}", code=Codes.BAD_RECORD, source=source) from exc
+    data = read_taxonomy_json(path, "technique taxonomy")
     if not isinstance(data, dict) or not isinstance(data.get("techniques"), list) or not data["techniques"]:
         raise InputError("expected an object with a non-empty 'techniques' list", source=source)
     categories = data.get("categories") or {}
