@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import email.utils
+import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
+from pydantic import ValidationError
 from pydantic_core import PydanticSerializationError
 
-from narrascope.doc import Article
+from narrascope.doc import SCHEMA_VERSION, Article
 from narrascope.errors import Codes, StoreError
 
-__all__ = ["ArticleRow", "EntityRow", "article_row", "article_status", "entities_text", "date_key", "is_date_only"]
+__all__ = ["ArticleRow", "EntityRow", "article_row", "article_status", "entities_text", "date_key", "is_date_only", "decode_record"]
 
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -120,3 +122,28 @@ def article_row(article: object, position: int | None = None) -> ArticleRow:
         record=record,
         entities=entities,
     )
+
+
+def decode_record(article_id: str, record: str, location: str) -> Article:
+    """The stored record JSON of ``article_id`` as an :class:`Article`; a record this version cannot
+    read is a StoreError (S003) naming the field and the record's schema version."""
+    try:
+        return Article.model_validate_json(record)
+    except ValidationError as exc:
+        try:
+            version = json.loads(record).get("schema_version")
+        except (ValueError, AttributeError):
+            version = None
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "record"
+        hint = ""
+        if version != SCHEMA_VERSION:
+            hint = (
+                f"; it was written with record schema {version!r} and this narrascope reads "
+                f"{SCHEMA_VERSION!r} — upgrade narrascope"
+            )
+        raise StoreError(
+            f"stored record of article {article_id!r} cannot be read: {where}: {first['msg']}{hint}",
+            code=Codes.STORE_SCHEMA,
+            source=location,
+        ) from exc

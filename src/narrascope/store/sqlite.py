@@ -19,15 +19,14 @@ from pathlib import Path
 from types import TracebackType
 from urllib.parse import quote
 
-from pydantic import ValidationError
 
-from narrascope.doc import SCHEMA_VERSION, Article
+from narrascope.doc import Article
 from narrascope.errors import Codes, StoreError
 from narrascope.store.annotations import write_annotations
 from narrascope.store.base import HIGHLIGHT_END, HIGHLIGHT_START, ArticleSummary, DateLike, PutResult, SearchHit
 from narrascope.store.migrate import AppliedMigration, Migration, load_migrations, split_statements
 from narrascope.store.listing import check_page, id_chunks, list_query, summary_from_row
-from narrascope.store.records import ArticleRow, article_row
+from narrascope.store.records import ArticleRow, article_row, decode_record
 
 __all__ = ["SQLiteStore", "quote_fts_query"]
 
@@ -275,26 +274,7 @@ class SQLiteStore:
             raise self._error(exc, action, default_code=Codes.STORE_OPEN) from exc
 
     def _decode(self, article_id: str, record: str) -> Article:
-        try:
-            return Article.model_validate_json(record)
-        except ValidationError as exc:
-            try:
-                version = json.loads(record).get("schema_version")
-            except (ValueError, AttributeError):
-                version = None
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"]) or "record"
-            hint = ""
-            if version != SCHEMA_VERSION:
-                hint = (
-                    f"; it was written with record schema {version!r} and this narrascope reads "
-                    f"{SCHEMA_VERSION!r} — upgrade narrascope"
-                )
-            raise StoreError(
-                f"stored record of article {article_id!r} cannot be read: {where}: {first['msg']}{hint}",
-                code=Codes.STORE_SCHEMA,
-                source=self.location,
-            ) from exc
+        return decode_record(article_id, record, self.location)
 
     # -- writing -----------------------------------------------------------------------
     def put(self, articles: Iterable[Article]) -> PutResult:
