@@ -2,12 +2,14 @@
 
 Usage::
 
-    python benchmarks/bench_server.py [--articles N] [--requests R] [--db PATH]
+    python benchmarks/bench_server.py [--articles N] [--requests R] [--db PATH | --db postgresql://...]
 
 Builds (once, cached under /tmp/narrascope-cache/) a SQLite store of N synthetic articles
 (default 100 000: 40 outlets, two years of dates, 300 entities with main roles, narratives,
 techniques, duplicate clusters, ~120-word texts), starts ``narrascope serve`` on 127.0.0.1 in a
 subprocess, and times R requests per route with one client (after one warm-up request).
+With a ``postgresql://`` URL the same articles are copied from the cached SQLite store into that
+database (its search_path schema) when it holds fewer than N, and the server reads PostgreSQL.
 Prints Markdown table rows for BENCHMARKS.md.
 """
 
@@ -128,21 +130,47 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=30)
-    parser.add_argument("--db", type=Path, default=None)
+    parser.add_argument("--db", default=None, help="SQLite file, or a postgresql:// URL to copy the articles into")
     args = parser.parse_args()
     CACHE.mkdir(parents=True, exist_ok=True)
-    db = args.db or CACHE / f"bench-server-{args.articles}.db"
+    pg = args.db is not None and args.db.startswith(("postgresql://", "postgres://"))
+    db = Path(args.db) if args.db and not pg else CACHE / f"bench-server-{args.articles}.db"
     if not db.exists() or SQLiteStore(db).count() < args.articles:
         print(f"building {db} ({args.articles} articles) ...", file=sys.stderr)
         print(f"built in {build(db, args.articles):.0f} s", file=sys.stderr)
+    if pg:
+        print(f"copied to PostgreSQL in {copy_to(args.db, db, args.articles):.0f} s", file=sys.stderr)
     for cache in (False, True):
-        run(db, args, cache=cache)
+        run(args.db if pg else str(db), args, cache=cache)
 
 
-def run(db: Path, args: argparse.Namespace, *, cache: bool) -> None:
+def copy_to(url: str, db: Path, n: int) -> float:
+    """Put the first ``n`` articles of the SQLite store ``db`` into the store at ``url`` (missing ones only)."""
+    from narrascope.store import open_store
+
+    start = time.perf_counter()
+    with open_store(url) as target, SQLiteStore(db, read_only=True) as source:
+        if target.count() >= n:
+            return 0.0
+        batch: list[Article] = []
+        for i, article in enumerate(source.iter_articles(batch_size=1000)):
+            if i >= n:
+                break
+            batch.append(article)
+            if len(batch) == 1000:
+                target.put(batch)
+                batch = []
+        if batch:
+            target.put(batch)
+        with target.write_transaction("analysing the tables") as conn:  # planner statistics, as autovacuum would
+            conn.execute("ANALYZE")
+    return time.perf_counter() - start
+
+
+def run(db: str, args: argparse.Namespace, *, cache: bool) -> None:
     port = free_port()
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-    command = [sys.executable, "-m", "narrascope", "serve", "--db", str(db), "--port", str(port),
+    command = [sys.executable, "-m", "narrascope", "serve", "--db", db, "--port", str(port),
                "--log-level", "warning", *([] if cache else ["--no-cache"])]
     server = subprocess.Popen(command, env=env)
     try:
@@ -156,7 +184,9 @@ def run(db: Path, args: argparse.Namespace, *, cache: bool) -> None:
                     time.sleep(0.1)
             state = "aggregate cache on (answers reused until the store changes)" if cache else \
                 "aggregate cache off (--no-cache: every request recomputes)"
-            print(f"\n{args.articles} articles, {os.cpu_count()} CPUs, {platform.processor() or platform.machine()},"
+            backend = "PostgreSQL" if db.startswith("postgres") else "SQLite"
+            print(f"\n{backend}, {args.articles} articles, {os.cpu_count()} CPUs,"
+                  f" {platform.processor() or platform.machine()},"
                   f" Python {platform.python_version()}, {args.requests} sequential requests per route, {state}\n")
             print("| Route | Request | matches | median ms | p95 ms | max ms |")
             print("|---|---|---:|---:|---:|---:|")

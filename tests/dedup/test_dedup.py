@@ -83,7 +83,7 @@ def test_reanalysed_members_keep_their_cluster(tmp_path: Path) -> None:
         assert store.get("repub").duplicates is not None and store.get("repub").duplicates.earliest_id == "rewrite"
 
 
-def test_store_without_duplicate_tables_lists_nothing_and_read_only_update_fails(tmp_path: Path) -> None:
+def test_fresh_store_lists_nothing_and_read_only_update_fails(tmp_path: Path) -> None:
     db = tmp_path / "s.db"
     SQLiteStore(db).close()
     with SQLiteStore(db, read_only=True) as store:

@@ -170,6 +170,9 @@ class PostgresStore:
             self._conn = None
             raise
 
+    #: SQL dialect of :meth:`query` and :meth:`write_transaction` (read by store.queries and dedup).
+    dialect = "postgresql"
+
     # -- opening -----------------------------------------------------------------------
     @property
     def location(self) -> str:
@@ -540,6 +543,21 @@ class PostgresStore:
             raise self._error(exc, "reading articles", default_code=Codes.STORE_OPEN) from exc
         finally:
             conn.close()
+
+    # -- extension tables and corpus queries (used by narrascope.dedup and store.queries) ----
+    @contextmanager
+    def write_transaction(self, action: str) -> Iterator[psycopg.Connection]:
+        """One transaction for code that keeps its own tables in this schema (``%s`` placeholders);
+        it takes the writers' lock on ``articles`` first, so it serialises with put/delete as
+        SQLite's ``BEGIN IMMEDIATE`` does.  Any error rolls it back and becomes StoreError naming ``action``."""
+        with self._transaction(action) as conn:
+            conn.execute("LOCK TABLE articles IN SHARE ROW EXCLUSIVE MODE")
+            yield conn
+
+    def query(self, action: str, sql: str, params: Sequence[object] = ()) -> builtins.list[tuple]:
+        """Rows of one parameterised read-only statement (``%s`` placeholders); errors become StoreError
+        naming ``action``."""
+        return self._read(action, sql, params)
 
     # -- lifetime ----------------------------------------------------------------------
     def close(self) -> None:

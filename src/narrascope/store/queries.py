@@ -1,9 +1,10 @@
 """Corpus queries for the server: filtered article lists and the aggregates behind the charts.
 
-All SQL of the API and the dashboard lives here; every value reaches SQLite as a bound
+All SQL of the API and the dashboard lives here; every value reaches the database as a bound
 parameter (labels, names, dates, search words), never as SQL text.  The queries read the
-``articles``, ``entities``, ``articles_fts`` and ``annotations`` tables (migrations
-0001 and 0002_annotations) through :meth:`SQLiteStore.query`.
+``articles``, ``entities``, full-text, ``annotations`` and ``rollup_*`` tables through
+``query`` of :class:`~narrascope.store.sqlite.SQLiteStore` or
+:class:`~narrascope.store.postgres.PostgresStore` (one statement text for both dialects).
 
 A store without ``query`` (another backend) gets :class:`ScanCorpus`, which computes
 the same answers in Python from :meth:`Store.iter_articles` — correct, but linear in the
@@ -13,6 +14,8 @@ corpus size.
 from __future__ import annotations
 
 import functools
+
+import pydantic_core
 
 import builtins
 import threading
@@ -40,6 +43,7 @@ __all__ = [
     "Facets",
     "Corpus",
     "SQLCorpus",
+    "RANK_BLOCK",
     "ScanCorpus",
     "corpus_for",
     "AggregateCache",
@@ -138,7 +142,7 @@ class Cluster:
     members: builtins.list[ClusterMember] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: tens of thousands are built per request, 4x faster this way
 class DayCount:
     day: str  # the bucket: YYYY-MM-DD (day, or the Monday of a week) or YYYY-MM
     source: str
@@ -173,11 +177,13 @@ class Corpus(Protocol):
 
 
 def corpus_for(store: Store, *, cache: "AggregateCache | None" = None) -> Corpus:
-    """SQL queries for a store that can run them (``query``), else a Python scan; with ``cache``,
+    """SQL queries for a store that can run them (``query`` and a ``dialect`` of ``"sqlite"`` or
+    ``"postgresql"``), else a Python scan; with ``cache``,
     aggregate answers are reused until the store changes."""
     query = getattr(store, "query", None)
-    if callable(query):
-        corpus = SQLCorpus(functools.partial(query, "querying the corpus"))
+    dialect = getattr(store, "dialect", None)
+    if callable(query) and dialect in ("sqlite", "postgresql"):
+        corpus = SQLCorpus(functools.partial(query, "querying the corpus"), dialect=dialect)
         return CachedCorpus(corpus, cache) if cache is not None else corpus
     return ScanCorpus(store)
 
@@ -213,7 +219,8 @@ class CachedCorpus:
     """:class:`SQLCorpus` whose aggregates come from an :class:`AggregateCache` while the store is unchanged
     (checked on every call with two indexed queries); article lists and searches always run."""
 
-    _CACHED = ("labels_over_time", "entity_role_matrix", "top_entities", "clusters", "counts_by_day", "facets")
+    _CACHED = ("labels_over_time", "entity_role_matrix", "top_entities", "clusters", "counts_by_day", "counts_json",
+               "facets")
 
     def __init__(self, corpus: SQLCorpus, cache: AggregateCache) -> None:
         self._corpus = corpus
@@ -313,13 +320,45 @@ def _series(cells: dict[tuple[str, str], int], top: int) -> TimeSeries:
 # -- SQL ------------------------------------------------------------------------------------
 _ARTICLE_COLUMNS = "a.id, a.title, a.source, a.url, a.published, a.language, a.status, a.n_entities"
 _SNIPPET_TOKENS = 16
+#: Full-text matches are ranked in blocks of this many, newest stored first (see SQLCorpus.articles).
+RANK_BLOCK = 20_000
+_PG_HEADLINE = (
+    f'StartSel="{HIGHLIGHT_START}", StopSel="{HIGHLIGHT_END}", MaxWords=16, MinWords=6, '
+    'MaxFragments=1, FragmentDelimiter=" … "'
+)
+Dialect = Literal["sqlite", "postgresql"]
 
 
 class SQLCorpus:
-    """The queries in SQLite SQL, run through ``run(sql, params) -> rows``."""
+    """The queries in SQL, run through ``run(sql, params) -> rows``; ``dialect`` is ``"sqlite"``
+    (``?`` placeholders, FTS5) or ``"postgresql"`` (``%s``, tsvector).  Statements are written
+    once with ``?`` and translated for PostgreSQL.
 
-    def __init__(self, run: Callable[[str, Sequence[object]], builtins.list[tuple]]) -> None:
-        self._run = run
+    Chart aggregates read the rollup tables (migration 0003_rollups; PostgreSQL 0002_rollups),
+    which triggers keep equal to the raw rows; a filter the rollups cannot answer (an outlet for
+    the label series, a ``since`` with a time of day for the counts) reads the raw rows instead.
+    """
+
+    def __init__(self, run: Callable[[str, Sequence[object]], builtins.list[tuple]], *,
+                 dialect: Dialect = "sqlite") -> None:
+        if dialect not in ("sqlite", "postgresql"):
+            raise ValueError(f"unknown SQL dialect {dialect!r}")
+        self._raw_run = run
+        self._pg = dialect == "postgresql"
+        self.dialect = dialect
+
+    def _run(self, sql: str, params: Sequence[object]) -> builtins.list[tuple]:
+        if self._pg:
+            sql = sql.replace("%", "%%").replace("?", "%s")
+            params = [v.replace("\x00", "") if isinstance(v, str) else v for v in params]
+        return self._raw_run(sql, params)
+
+    def _in(self, column: str) -> str:
+        """``column IN <the list bound to this ?>`` (bind the list with :meth:`_list`)."""
+        return f"{column} = ANY(?)" if self._pg else f"{column} IN (SELECT value FROM json_each(?))"
+
+    def _list(self, values: Sequence[object]) -> object:
+        return list(values) if self._pg else _json(values)
 
     def fingerprint(self) -> tuple[int, str | None]:
         """Changes whenever an article is added, changed or deleted: (count, newest updated_at)."""
@@ -362,30 +401,19 @@ class SQLCorpus:
         return where, params
 
     def articles(self, filters: ArticleFilters, *, limit: int = 50, offset: int = 0) -> ArticlePage:
+        """A page of matching articles, newest published first; with ``q``, best match first.
+
+        Ranking order with ``q``: matches are split into blocks of :data:`RANK_BLOCK` by storage
+        order, newest stored first, and ranked (SQLite bm25 / PostgreSQL ``ts_rank``) within each
+        block, ties by storage order.  A query with at most ``RANK_BLOCK`` matches is therefore
+        ranked over all of them; a very common word ranks the newest ``RANK_BLOCK`` matches first
+        (the cost of ranking is bounded by the block, not by the corpus).  ``total`` is exact.
+        """
         _check_page(limit, offset)
         where, params = self._where(filters)
         q = (filters.q or "").strip()
         if q:
-            from narrascope.store.sqlite import quote_fts_query
-
-            match = quote_fts_query(q)
-            if not match:
-                raise StoreError("the search query is empty", code=Codes.BAD_QUERY, source="q")
-            # Rank inside FTS5 first (joining articles per match is what makes searches slow), then fetch
-            # the page's rows and snippets by rowid.
-            cond = (" AND +articles_fts.rowid IN (SELECT a.pk FROM articles AS a WHERE " + " AND ".join(where) + ")"
-                    if where else "")
-            fts = " FROM articles_fts WHERE articles_fts MATCH ?" + cond
-            total = self._run("SELECT count(*)" + fts, (match, *params))[0][0]
-            page = [r[0] for r in self._run(
-                "SELECT articles_fts.rowid" + fts + " ORDER BY rank, articles_fts.rowid LIMIT ? OFFSET ?",
-                (match, *params, limit, offset))]
-            found = {r[-1]: r[:-1] for r in self._run(
-                f"SELECT {_ARTICLE_COLUMNS}, snippet(articles_fts, -1, ?, ?, '…', ?), articles_fts.rowid"
-                " FROM articles_fts CROSS JOIN articles AS a ON a.pk = articles_fts.rowid"
-                " WHERE articles_fts MATCH ? AND articles_fts.rowid IN (SELECT value FROM json_each(?))",
-                (HIGHLIGHT_START, HIGHLIGHT_END, _SNIPPET_TOKENS, match, _json(page)))}
-            rows = [found[rowid] for rowid in page if rowid in found]
+            rows, total = self._search(q, where, params, limit, offset)
         else:
             cond = (" WHERE " + " AND ".join(where)) if where else ""
             total = self._run("SELECT count(*) FROM articles AS a" + cond, params)[0][0]
@@ -401,19 +429,119 @@ class SQLCorpus:
         ]
         return ArticlePage(items=items, total=int(total), limit=limit, offset=offset)
 
+    # -- full-text search -------------------------------------------------------------------
+    def _search(self, q: str, where: builtins.list[str], params: builtins.list[object], limit: int,
+                offset: int) -> tuple[builtins.list[tuple], int]:
+        if self._pg:
+            return self._search_pg(q, where, params, limit, offset)
+        from narrascope.store.sqlite import quote_fts_query
+
+        match = quote_fts_query(q)
+        if not match:
+            raise StoreError("the search query is empty", code=Codes.BAD_QUERY, source="q")
+        # Rank inside FTS5 (joining articles per match is what makes searches slow); filters as
+        # `+rowid IN (...)` so that SQLite does not re-run the match per candidate row.
+        key = "articles_fts.rowid"
+        base = ("FROM articles_fts WHERE articles_fts MATCH ?"
+                + (" AND +articles_fts.rowid IN (SELECT a.pk FROM articles AS a WHERE " + " AND ".join(where) + ")"
+                   if where else ""))
+        total = int(self._run("SELECT count(*) " + base, (match, *params))[0][0])
+        page = self._ranked_page(key, base, (match, *params), total, limit, offset)
+        if not page:
+            return [], total
+        found = {r[-1]: r[:-1] for r in self._run(
+            f"SELECT {_ARTICLE_COLUMNS}, snippet(articles_fts, -1, ?, ?, '…', ?), articles_fts.rowid"
+            " FROM articles_fts CROSS JOIN articles AS a ON a.pk = articles_fts.rowid"
+            " WHERE articles_fts MATCH ? AND " + self._in("articles_fts.rowid"),
+            (HIGHLIGHT_START, HIGHLIGHT_END, _SNIPPET_TOKENS, match, self._list(page)))}
+        return [found[k] for k in page if k in found], total
+
+    def _search_pg(self, q: str, where: builtins.list[str], params: builtins.list[object], limit: int,
+                   offset: int) -> tuple[builtins.list[tuple], int]:
+        """One statement per block that the page touches: the matches' tsvectors are read once (for
+        ``ts_rank``), then the total, the block's bounds (by storage order) and the page come from
+        that list; then rows and snippets for the page."""
+        from narrascope.store.postgres import fold_search_text
+
+        match = fold_search_text(q)
+        if not match.strip():
+            raise StoreError("the search query is empty", code=Codes.BAD_QUERY, source="q")
+        filters = "".join(" AND " + w for w in where)
+        statement = (
+            "WITH m AS MATERIALIZED (SELECT a.pk, ts_rank(a.search, plainto_tsquery('simple', ?), 1) AS r"
+            " FROM articles AS a WHERE a.search @@ plainto_tsquery('simple', ?)" + filters + "),"
+            " hi AS (SELECT pk FROM m ORDER BY pk DESC LIMIT 1 OFFSET ?),"
+            " lo AS (SELECT pk FROM m ORDER BY pk DESC LIMIT 1 OFFSET ?)"
+            " SELECT m.pk, (SELECT count(*) FROM m) FROM m"
+            " WHERE m.pk <= coalesce((SELECT pk FROM hi), m.pk) AND m.pk >= coalesce((SELECT pk FROM lo), m.pk)"
+            " ORDER BY m.r DESC, m.pk LIMIT ? OFFSET ?"
+        )
+        total: int | None = None
+        page: builtins.list[int] = []
+        position, end = offset, offset + limit
+        while position < end:
+            block = position // RANK_BLOCK
+            take = min(end, (block + 1) * RANK_BLOCK) - position
+            rows = self._run(statement, (match, match, *params, block * RANK_BLOCK, (block + 1) * RANK_BLOCK - 1,
+                                         take, position - block * RANK_BLOCK))
+            if rows:
+                total = int(rows[0][1])
+            page += [r[0] for r in rows]
+            if len(rows) < take:
+                break
+            position += take
+        if total is None:
+            total = int(self._run("SELECT count(*) FROM articles AS a WHERE a.search @@ plainto_tsquery('simple', ?)"
+                                  + filters, (match, *params))[0][0])
+        if not page:
+            return [], total
+        found = {r[-1]: r[:-1] for r in self._run(
+            f"SELECT {_ARTICLE_COLUMNS}, ts_headline('simple', a.body, plainto_tsquery('simple', ?), ?), a.pk"
+            " FROM articles AS a WHERE " + self._in("a.pk"), (match, _PG_HEADLINE, self._list(page)))}
+        return [found[k] for k in page if k in found], total
+
+    def _ranked_page(self, key: str, base: str, params: tuple, total: int, limit: int,
+                     offset: int) -> builtins.list[int]:
+        """FTS5 keys of the page ``[offset, offset + limit)`` in block-ranked order (see :meth:`articles`):
+        bm25 is computed for one block of matches at a time, bounded by rowid."""
+
+        def newest(position: int) -> int | None:  # the key of the match at this position, newest stored first
+            rows = self._run(f"SELECT {key} {base} ORDER BY {key} DESC LIMIT 1 OFFSET ?", (*params, position))
+            return rows[0][0] if rows else None  # None: fewer matches than counted (a concurrent delete)
+
+        keys: builtins.list[int] = []
+        position, end = offset, min(offset + limit, total)
+        while position < end:
+            block = position // RANK_BLOCK
+            bounds, bound_params = "", []
+            if total > RANK_BLOCK:
+                upper = newest(block * RANK_BLOCK) if block > 0 else None
+                if block > 0 and upper is None:
+                    break
+                lower = newest((block + 1) * RANK_BLOCK - 1) if (block + 1) * RANK_BLOCK < total else None
+                for cond, value in ((f" AND {key} <= ?", upper), (f" AND {key} >= ?", lower)):
+                    if value is not None:
+                        bounds += cond
+                        bound_params.append(value)
+            take = min(end, (block + 1) * RANK_BLOCK) - position
+            keys += [r[0] for r in self._run(
+                f"SELECT {key} {base}{bounds} ORDER BY rank, {key} LIMIT ? OFFSET ?",
+                (*params, *bound_params, take, position - block * RANK_BLOCK))]
+            position += take
+        return keys
+
+    # -- aggregates ---------------------------------------------------------------------------
     def labels_over_time(
         self, kind: LabelKind, *, bucket: Bucket = "month", top: int = 8, source: str | None = None
     ) -> TimeSeries:
         _check_kind(kind)
         _check_bucket(bucket)
-        # grouped by the stored day (the index order: no sort), then bucketed here
-        sql = (
-            "SELECT published_day, label, count(*) FROM annotations"
-            " WHERE kind = ? AND sub_label IS NULL AND published_day IS NOT NULL"
-            + (" AND source = ?" if source else "")
-            + " GROUP BY published_day, label"
-        )
-        rows = self._run(sql, (kind, source) if source else (kind,))
+        if source:  # the rollup has no outlet: raw rows, grouped by the stored day
+            rows = self._run(
+                "SELECT published_day, label, count(*) FROM annotations WHERE kind = ? AND sub_label IS NULL"
+                " AND published_day IS NOT NULL AND source = ? GROUP BY published_day, label", (kind, source))
+        else:
+            rows = self._run("SELECT day, label, n FROM rollup_labels WHERE kind = ? AND day != ''", (kind,))
         cells: dict[tuple[str, str], int] = defaultdict(int)
         buckets: dict[str, str] = {}
         for day, label, n in rows:
@@ -425,28 +553,29 @@ class SQLCorpus:
 
     def entity_role_matrix(self, *, top: int = 15, sources: int = 8) -> builtins.list[RoleCell]:
         entities = [r[0] for r in self._run(
-            "SELECT entity, count(*) AS n FROM annotations WHERE kind = 'role' GROUP BY entity"
-            " ORDER BY n DESC, entity LIMIT ?", (top,))]
-        outlets = [r[0] for r in self._run(
-            "SELECT source, count(*) AS n FROM articles WHERE source IS NOT NULL"
-            " GROUP BY source ORDER BY n DESC, source LIMIT ?", (sources,))]
+            "SELECT entity, sum(n) AS t FROM rollup_roles GROUP BY entity ORDER BY t DESC, entity LIMIT ?", (top,))]
+        outlets = self._top_outlets(sources)
         if not entities or not outlets:
             return []
         rows = self._run(
-            "SELECT entity, source, main_role, count(*) FROM annotations WHERE kind = 'role'"
-            " AND entity IN (SELECT value FROM json_each(?)) AND source IN (SELECT value FROM json_each(?))"
-            " GROUP BY entity, source, main_role",
-            (_json(entities), _json(outlets)),
+            "SELECT entity, source, main_role, n FROM rollup_roles WHERE "
+            + self._in("entity") + " AND " + self._in("source"),
+            (self._list(entities), self._list(outlets)),
         )
         return _cells(rows, entities, outlets)
+
+    def _top_outlets(self, limit: int) -> builtins.list[str]:
+        return [r[0] for r in self._run(
+            "SELECT source, sum(n) AS t FROM rollup_articles WHERE source != '' GROUP BY source"
+            " ORDER BY t DESC, source LIMIT ?", (limit,))]
 
     def top_entities(self, role: str, *, limit: int = 10, source: str | None = None) -> builtins.list[EntityCount]:
         _check_role(role)
         _check_page(limit, 0)
         rows = self._run(
-            "SELECT entity, count(*) AS n FROM annotations WHERE kind = 'role' AND main_role = ?"
+            "SELECT entity, sum(n) AS t FROM rollup_roles WHERE main_role = ?"
             + (" AND source = ?" if source else "")
-            + " GROUP BY entity ORDER BY n DESC, entity LIMIT ?",
+            + " GROUP BY entity ORDER BY t DESC, entity LIMIT ?",
             (role, source, limit) if source else (role, limit),
         )
         return [EntityCount(entity=r[0], count=int(r[1])) for r in rows]
@@ -464,9 +593,8 @@ class SQLCorpus:
         for label, aid, title, source, published in self._run(
             "SELECT n.label, a.id, a.title, a.source, a.published FROM annotations AS n"
             " JOIN articles AS a ON a.id = n.article_id WHERE n.kind = 'cluster'"
-            " AND n.label IN (SELECT value FROM json_each(?))"
-            " ORDER BY a.published_key IS NULL, a.published_key, a.id",
-            (_json([r[0] for r in rows]),),
+            " AND " + self._in("n.label") + " ORDER BY a.published_key IS NULL, a.published_key, a.id",
+            (self._list([r[0] for r in rows]),),
         ):
             members[label].append(ClusterMember(id=aid, title=title, source=source, published=published))
         return [Cluster(cluster_id=r[0], size=int(r[1]), first_day=r[2], members=members[r[0]]) for r in rows]
@@ -475,35 +603,83 @@ class SQLCorpus:
         self, *, since: str | None = None, until: str | None = None, bucket: Bucket = "day"
     ) -> builtins.list[DayCount]:
         _check_bucket(bucket)
-        where = ["published_key IS NOT NULL"]
-        params: builtins.list[object] = []
         s, u = _date(since, "since"), _date(until, "until")
-        if s:
-            where.append("published_key >= ?")
-            params.append(s)
-        if u:
-            where.append("substr(published_key, 1, 10) <= ?")
-            params.append(u[:10])
-        rows = self._run(
-            f"SELECT {_bucket_sql('published_key', bucket)} AS d, coalesce(source, ''), count(*) FROM articles"
-            " WHERE " + " AND ".join(where) + " GROUP BY d, source ORDER BY d, source",
-            params,
-        )
-        return [DayCount(day=r[0], source=r[1], count=int(r[2])) for r in rows]
+        width = 7 if bucket == "month" else 10
+        if s is None or is_date_only(s):  # whole days: the rollup
+            where, params = ["day != ''"], []
+            for cond, value in (("day >= ?", s), ("day <= ?", u[:10] if u else None)):
+                if value:
+                    where.append(cond)
+                    params.append(value)
+            if bucket == "month":
+                rows = self._run(
+                    "SELECT substr(day, 1, 7) AS d, source, sum(n) FROM rollup_articles"
+                    " WHERE " + " AND ".join(where) + " GROUP BY d, source ORDER BY d, source", params)
+            else:  # one row per (day, outlet) already, in key order
+                rows = self._run(
+                    "SELECT day, source, n FROM rollup_articles WHERE " + " AND ".join(where) + " ORDER BY day, source",
+                    params)
+        else:  # since has a time of day: the raw rows
+            where, params = ["published_key IS NOT NULL", "published_key >= ?"], [s]
+            if u:
+                where.append("substr(published_key, 1, 10) <= ?")
+                params.append(u[:10])
+            rows = self._run(
+                f"SELECT substr(published_key, 1, {width}) AS d, coalesce(source, '') AS src, count(*) FROM articles"
+                " WHERE " + " AND ".join(where) + " GROUP BY d, src ORDER BY d, src", params)
+        if bucket == "day" and (s is None or is_date_only(s)):  # rollup counts are integers already
+            return [DayCount(day, src, n) for day, src, n in rows]
+        if bucket != "week":
+            return [DayCount(day=r[0], source=r[1], count=int(r[2])) for r in rows]
+        weeks: Counter[tuple[str, str]] = Counter()
+        mondays: dict[str, str] = {}
+        for day, src, n in rows:
+            monday = mondays.get(day)
+            if monday is None:
+                monday = mondays[day] = _bucket_of(day, "week")
+            weeks[(monday, src)] += int(n)
+        return [DayCount(day=d, source=src, count=n) for (d, src), n in sorted(weeks.items())]
+
+    def counts_json(self, *, since: str | None = None, until: str | None = None, bucket: Bucket = "day") -> bytes:
+        """``{"ok": true, "bucket": ..., "items": [...]}`` with the items of :meth:`counts_by_day`.
+
+        Per day and outlet there are tens of thousands of items: from the rollup (days or months,
+        ``since`` a whole day) the database builds the JSON array itself, so no Python object is
+        made per item; other requests serialise :meth:`counts_by_day`."""
+        _check_bucket(bucket)
+        s, u = _date(since, "since"), _date(until, "until")
+        if bucket == "week" or not (s is None or is_date_only(s)):
+            return pydantic_core.to_json({"ok": True, "bucket": bucket,
+                                          "items": self.counts_by_day(since=since, until=until, bucket=bucket)})
+        where, params = ["day != ''"], []
+        for cond, value in (("day >= ?", s), ("day <= ?", u[:10] if u else None)):
+            if value:
+                where.append(cond)
+                params.append(value)
+        rows = (f"SELECT day AS d, source, n FROM rollup_articles WHERE {' AND '.join(where)}" if bucket == "day" else
+                f"SELECT substr(day, 1, 7) AS d, source, sum(n) AS n FROM rollup_articles WHERE {' AND '.join(where)}"
+                " GROUP BY d, source")
+        if self._pg:
+            sql = ("SELECT coalesce(json_agg(json_build_object('day', d, 'source', source, 'count', n)"
+                   f" ORDER BY d, source), '[]')::text FROM ({rows}) AS t")
+        else:  # SQLite aggregates the rows in the order of the subquery
+            sql = ("SELECT coalesce(json_group_array(json_object('day', d, 'source', source, 'count', n)), '[]')"
+                   f" FROM ({rows} ORDER BY d, source)")
+        items = self._run(sql, params)[0][0]
+        return b'{"ok":true,"bucket":"' + bucket.encode() + b'","items":' + items.encode("utf-8") + b"}"
 
     def facets(self, *, limit: int = 50) -> Facets:
         def top(sql: str, params: Sequence[object] = ()) -> builtins.list[str]:
             return [r[0] for r in self._run(sql, (*params, limit))]
 
         return Facets(
-            sources=top("SELECT source FROM articles WHERE source IS NOT NULL GROUP BY source"
-                        " ORDER BY count(*) DESC, source LIMIT ?"),
-            languages=top("SELECT language FROM articles WHERE language IS NOT NULL GROUP BY language"
-                          " ORDER BY count(*) DESC, language LIMIT ?"),
-            narratives=top("SELECT label FROM annotations WHERE kind = ? AND sub_label IS NULL GROUP BY label"
-                           " ORDER BY count(*) DESC, label LIMIT ?", ("narrative",)),
-            techniques=top("SELECT label FROM annotations WHERE kind = ? GROUP BY label"
-                           " ORDER BY count(*) DESC, label LIMIT ?", ("technique",)),
+            sources=self._top_outlets(limit),
+            languages=top("SELECT language FROM rollup_languages WHERE language != '' ORDER BY n DESC, language"
+                          " LIMIT ?"),
+            narratives=top("SELECT label, sum(n) AS t FROM rollup_labels WHERE kind = ? GROUP BY label"
+                           " ORDER BY t DESC, label LIMIT ?", ("narrative",)),
+            techniques=top("SELECT label, sum(n) AS t FROM rollup_labels WHERE kind = ? GROUP BY label"
+                           " ORDER BY t DESC, label LIMIT ?", ("technique",)),
             total=int(self._run("SELECT count(*) FROM articles", ())[0][0]),
         )
 

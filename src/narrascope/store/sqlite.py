@@ -77,6 +77,9 @@ class SQLiteStore:
             self._conn = None
             raise
 
+    #: SQL dialect of :meth:`query` and :meth:`write_transaction` (read by store.queries and dedup).
+    dialect = "sqlite"
+
     # -- opening -----------------------------------------------------------------------
     @property
     def location(self) -> str:

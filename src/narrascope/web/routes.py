@@ -14,7 +14,6 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from narrascope.api.data import (
     article_data,
     clusters_data,
-    counts_data,
     facets_data,
     list_data,
     matrix_data,
@@ -113,7 +112,7 @@ def corpus_page(
     matrix = matrix_data(corpus, top=15, sources=8)
     top = top_entities_data(corpus, limit=10)
     clusters = clusters_data(corpus, limit=20, offset=0)
-    volume = _volume_series(counts_data(corpus, since=None, until=None, bucket=bucket).items)
+    volume = _volume_series(corpus.counts_by_day(bucket=bucket))  # rows as they come (thousands per day)
     cells = {(c.entity, c.source): c.counts for c in matrix.cells}
     top_charts = {
         role: bar_chart([(e.entity, e.count) for e in items], colour=ROLE_COLOURS[role], title=f"Top {role}",

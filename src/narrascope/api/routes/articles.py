@@ -31,7 +31,11 @@ def search_articles(
     limit: Limit = 20,
     offset: Offset = 0,
 ) -> ArticleListOut:
-    """Full-text search (title and text), best match first, with snippets; other filters apply too."""
+    """Full-text search (title and text), best match first, with snippets; other filters apply too.
+
+    Matches are ranked in blocks of 20,000, newest stored first: a query with up to 20,000 matches
+    is ranked over all of them; a word found in more articles ranks the 20,000 most recently
+    stored matches first, then the next 20,000, and so on (``total`` counts every match)."""
     return list_data(state.stores.corpus(), filters, limit=limit, offset=offset)
 
 
