@@ -48,7 +48,9 @@ def main() -> None:
     words = sum(len(a.text.split()) for a in base)
     with tempfile.TemporaryDirectory() as tmp:
         store = open_store(Path(tmp) / "bench.db")
+        load_before = [round(x, 2) for x in os.getloadavg()]
         t0 = time.perf_counter()
+        c0 = time.process_time()
         n = 0
         for r in range(args.repeat):
             # fresh copies every round (the pipeline writes onto the articles)
@@ -57,6 +59,8 @@ def main() -> None:
             store.put(analysed)
             n += len(analysed)
         elapsed = time.perf_counter() - t0
+        cpu = time.process_time() - c0
+        load_after = [round(x, 2) for x in os.getloadavg()]
         store.close()
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"| components | {', '.join(components)} |")
@@ -64,6 +68,8 @@ def main() -> None:
     print(f"| pipeline build (models load lazily, on the first batch) | {load_s:.2f} s |")
     print(f"| read + clean ({len(base)} files) | {read_s:.2f} s |")
     print(f"| analyse + store | {elapsed:.1f} s → **{n / elapsed:.1f} articles/s**, {words * args.repeat / elapsed:,.0f} words/s |")
+    print(f"| CPU time, analyse + store (all threads) | {cpu:.1f} s → {1000 * cpu / n:.0f} ms/article |")
+    print(f"| load average before → after | {load_before} → {load_after} |")
     print(f"| peak RSS | {rss_mb:.0f} MB |")
     print(f"| machine | {os.cpu_count()} cores, Python {platform.python_version()} |")
 

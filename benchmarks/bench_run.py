@@ -57,6 +57,17 @@ def _peak_rss_mb() -> dict[str, float]:
     return {"peak_rss_mb": round(own, 1), "peak_rss_children_mb": round(children, 1)}
 
 
+def _cpu_seconds() -> float:
+    """User + system CPU seconds of this process and its finished worker processes."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _load() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
 def raw_corpus(langs: list[str]) -> Path:
     out = CACHE / f"raw-{'-'.join(langs)}.jsonl"
     if out.exists():
@@ -92,22 +103,24 @@ def synthetic_corpus(n: int, seed: int = 13) -> Path:
     return out
 
 
-def profile_components(corpus: Path, components: list[str], limit: int, batch_size: int) -> dict[str, float]:
-    """Seconds per component over the first ``limit`` articles, in this process."""
+def profile_components(corpus: Path, components: list[str], limit: int, batch_size: int) -> dict[str, dict[str, float]]:
+    """Wall and CPU seconds (all threads of this process) per component over the first ``limit`` articles."""
     from narrascope.ingest.readers import read_paths
     from narrascope.pipeline.pipeline import Pipeline
 
     settings = _settings(CACHE / "unused.db", components, batch_size)
     articles = [a for a in read_paths([corpus], settings.ingest) if not hasattr(a, "code")][:limit]
     pipe = Pipeline.from_settings(settings)
-    spent = {c.name: 0.0 for c in pipe.components}
+    wall = {c.name: 0.0 for c in pipe.components}
+    cpu = dict(wall)
     for start in range(0, len(articles), batch_size):
         batch = articles[start : start + batch_size]
         for component in pipe.components:
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             batch = list(component.pipe(batch, batch_size=batch_size))
-            spent[component.name] += time.perf_counter() - t
-    return {k: round(v, 2) for k, v in spent.items()}
+            wall[component.name] += time.perf_counter() - t
+            cpu[component.name] += time.process_time() - c
+    return {"wall_s": {k: round(v, 2) for k, v in wall.items()}, "cpu_s": {k: round(v, 2) for k, v in cpu.items()}}
 
 
 def bench_full(args: argparse.Namespace) -> None:
@@ -120,10 +133,14 @@ def bench_full(args: argparse.Namespace) -> None:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     settings = _settings(db, components, args.batch_size)
+    load_before = _load()
     t0 = time.perf_counter()
+    cpu0 = _cpu_seconds()
     with SQLiteStore(db) as store:
         summary = run_corpus([corpus], store=store, settings=settings, engine=args.engine, workers=args.workers)
         wall = time.perf_counter() - t0
+        cpu = _cpu_seconds() - cpu0  # the workers have been joined: their CPU time is counted
+        load_after = _load()
         sentences = [s.text for a in store.iter_articles() for s in a.sentences]
         by_lang: dict[str, int] = {}
         for a in store.iter_articles():
@@ -135,6 +152,9 @@ def bench_full(args: argparse.Namespace) -> None:
         "wall_s": round(wall, 1), "analyse_s": round(summary.analyse_seconds, 1),
         "articles_per_s": round(summary.articles_per_second, 2),
         "end_to_end_articles_per_s": round(summary.analysed / wall, 2),
+        # CPU time of the run (all processes, incl. loading the models): less sensitive to other jobs than wall time
+        "cpu_s": round(cpu, 1), "cpu_ms_per_article": round(1000 * cpu / max(summary.analysed, 1), 1),
+        "load_avg_before": load_before, "load_avg_after": load_after,
         "dedup_s": round(summary.duplicates.seconds, 1) if summary.duplicates else None,
         "clusters": summary.duplicates.clusters if summary.duplicates else None,
         **_peak_rss_mb(),
@@ -144,10 +164,13 @@ def bench_full(args: argparse.Namespace) -> None:
 
         encoder = SentenceEncoder.load()
         t = time.perf_counter()
+        c = _cpu_seconds()
         encoder.encode(sentences, batch_size=64)
         enc = time.perf_counter() - t
+        enc_cpu = _cpu_seconds() - c
         result.update({
             "encoder_s": round(enc, 1), "encoder_sentences_per_s": round(len(sentences) / enc, 1),
+            "encoder_cpu_s": round(enc_cpu, 1), "cpu_ratio_to_encoder": round(enc_cpu / cpu, 3) if cpu else None,
             "encoder_articles_per_s": round(summary.analysed / enc, 2),
             "ratio_to_encoder": round(enc / summary.analyse_seconds, 3),
         })

@@ -126,3 +126,25 @@ def test_bad_model_path(tmp_path: Path) -> None:
         SentenceEmbedder(model_path=str(tmp_path / "missing-encoder"))
     with pytest.raises(ConfigError, match="components.embeddings"):
         default_registry().create("embeddings", {"model": "minilm"})
+
+
+def test_repeated_sentences_are_embedded_once_with_the_same_vector(embedder: SentenceEmbedder, encoder: SentenceEncoder) -> None:
+    """A line repeated within and across articles gets exactly the vector it gets alone."""
+    line = "Subscribe to our newsletter for the latest news."
+    first = _article("a", f"The Kremlin denied the report. {line}\n{line}")
+    second = _article("b", f"{line} Kyiv said it would respond.")
+    out = embedder.predict([first, second])
+    alone = encoder.encode([line])[0]
+    rows = [out[0][1], out[0][2], out[1][0]]
+    assert all(np.array_equal(row, alone) for row in rows)
+    assert np.array_equal(out[0][0], encoder.encode(["The Kremlin denied the report."])[0])
+    assert out[0].flags.c_contiguous and out[0].dtype == np.float32
+
+
+def test_encode_with_duplicates_and_empty_strings(encoder: SentenceEncoder) -> None:
+    texts = ["", "Moscow.", "", "Moscow.", "Kyiv."]
+    vectors = encoder.encode(texts)
+    assert vectors.shape == (5, encoder.dim)
+    for i, text in enumerate(texts):
+        assert np.array_equal(vectors[i], encoder.encode([text])[0])
+    assert encoder.encode([]).shape == (0, encoder.dim)

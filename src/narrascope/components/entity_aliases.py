@@ -59,6 +59,7 @@ Edit the tables below to add countries, titles or demonyms.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -262,6 +263,7 @@ _MARKUP_FREE = re.compile(r"[^<>=(){}\[\]\"|\\;`]+")
 _HYPHEN_SUFFIX = re.compile(r"[-‐‑][a-z]+$")  # "Kremlin-backed", "Gates-connected"
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def norm_key(text: str) -> str:
     """Case-, accent- and punctuation-insensitive key: "the U.S." -> "us", "Assad’s" -> "assad"."""
     s = unicodedata.normalize("NFKD", text)

@@ -205,14 +205,21 @@ class SentenceEncoder:
         Texts longer than ``max_tokens`` tokens are truncated (use :meth:`encode_long` for
         those); empty strings are allowed.  ``batch_size`` texts are tokenised at a time,
         longest first; each text is then run at its own length (no padding), so a
-        vector never depends on the other texts of the call.
+        vector never depends on the other texts of the call (and a text given several
+        times is run once).
         """
         if isinstance(texts, str):
             raise InputError("encode() takes a sequence of texts, not one string", source="texts")
         cleaned = [_clean(t, i) for i, t in enumerate(texts)]
-        out = np.zeros((len(cleaned), self._dim), dtype=np.float32)
         if not cleaned:
-            return out
+            return np.zeros((0, self._dim), dtype=np.float32)
+        # A repeated text (a recurring line, the same sentence in two articles) is embedded once:
+        # every text runs alone, so its copies would get the very same vector anyway.
+        slot: dict[str, int] = {}
+        rows_of = [slot.setdefault(text, len(slot)) for text in cleaned]
+        if len(slot) < len(cleaned):
+            return self.encode(list(slot), batch_size=batch_size)[rows_of]
+        out = np.zeros((len(cleaned), self._dim), dtype=np.float32)
         size = max(int(batch_size), 1)
         # Longest first: balances the worker threads (and bounds padding if the tokenizer is used in batches).
         order = sorted(range(len(cleaned)), key=lambda i: -len(cleaned[i]))
