@@ -47,9 +47,10 @@ def list_data(corpus: Corpus, filters: ArticleFilters, *, limit: int, offset: in
     return ArticleListOut(
         items=[ArticleItemOut.model_validate(item) for item in page.items],
         total=page.total,
+        total_exact=page.total_exact,
         limit=limit,
         offset=offset,
-        next_offset=end if end < page.total and page.items else None,
+        next_offset=end if (end < page.total or not page.total_exact) and page.items else None,
         filters=filters.active(),
     )
 

@@ -64,7 +64,12 @@ class ArticleItemOut(_Out):
 class ArticleListOut(_Out):
     ok: bool = True
     items: list[ArticleItemOut]
-    total: int
+    total: int = Field(description="Matching articles; with total_exact false, a lower bound (there are more).")
+    total_exact: bool = Field(
+        default=True,
+        description="False when a full-text search stopped counting at 10,000 matches (or at the end of the "
+                    "rank block of the requested page): there are more than `total`.",
+    )
     limit: int
     offset: int
     next_offset: int | None

@@ -34,7 +34,7 @@ from narrascope.store.migrate import AppliedMigration, Migration, load_migration
 from narrascope.store.listing import check_page, id_chunks, list_query, summary_from_row
 from narrascope.store.records import ArticleRow, article_row, decode_record
 
-__all__ = ["PostgresStore", "fold_search_text", "index_text", "public_url", "load_pg_migrations"]
+__all__ = ["PostgresStore", "block_rank_sql", "fold_search_text", "index_text", "public_url", "load_pg_migrations"]
 
 _ID_CHUNK = 5000
 _HEADLINE = (
@@ -77,6 +77,26 @@ def index_text(folded: str, budget: int = _TSVECTOR_BUDGET) -> str:
         if used > budget:
             return folded[: match.start()]
     return folded
+
+
+def block_rank_sql(tsquery: str, filters: str = "", key: str = "a.pk") -> str:
+    """SQL (``?`` placeholders) for part of one rank block of full-text matches: rows ``(key, ts_rank, n)``.
+
+    The matches of ``articles AS a`` (``a.search @@ tsquery`` plus ``filters``, each ``" AND ..."``) are
+    taken newest stored first (by ``pk``) up to a scan limit, and ``n`` is how many were taken (the
+    bounded count); the block is those at positions ``[offset, offset + size)``.  Only the block's
+    tsvectors are ranked, so a word found in every article costs one block, not the corpus.  Rows come
+    best first, ties by ``pk``.  Parameters: the tsquery text, the filters' values, the scan limit, the
+    block size, the block's offset, the tsquery text again, then LIMIT and OFFSET within the block.
+    The block's rows are found again by ``ctid`` (a TID scan in the same statement and snapshot).
+    """
+    return (
+        "WITH c AS MATERIALIZED (SELECT a.ctid AS t, a.pk FROM articles AS a WHERE a.search @@ " + tsquery + filters
+        + " ORDER BY a.pk DESC LIMIT ?), b AS (SELECT t FROM c ORDER BY pk DESC LIMIT ? OFFSET ?)"
+        f" SELECT r.k, r.rank, (SELECT count(*) FROM c) FROM (SELECT {key} AS k, a.pk,"
+        f" ts_rank(a.search, {tsquery}, 1) AS rank FROM articles AS a WHERE a.ctid = ANY(ARRAY(SELECT t FROM b))) AS r"
+        " ORDER BY r.rank DESC, r.pk LIMIT ? OFFSET ?"
+    )
 
 
 def load_pg_migrations() -> list[Migration]:
@@ -208,6 +228,9 @@ class PostgresStore:
             ) from exc
         try:
             conn.execute(pg_sql.SQL("SET lock_timeout = {}").format(pg_sql.Literal(f"{int(self._timeout * 1000)}ms")))
+            # psycopg prepares a statement run 5 times; PostgreSQL's generic plan for it cannot see how
+            # common a search word or filter value is (a word in every article got a 10x slower plan)
+            conn.execute("SET plan_cache_mode = force_custom_plan")
             if self._schema is not None:
                 if create_schema:
                     conn.execute(pg_sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(pg_sql.Identifier(self._schema)))
@@ -494,22 +517,42 @@ class PostgresStore:
         The query is read as plain words (``plainto_tsquery``: all must occur; quotes,
         ``*``, operators or SQL are just text).  ``raw=True`` reads it as PostgreSQL
         ``to_tsquery`` syntax (``&``, ``|``, ``!``, ``<->``, ``prefix:*``); a query it cannot
-        parse raises StoreError S005.  Snippets come from ``ts_headline``.
+        parse raises StoreError S005.  Snippets come from ``ts_headline``.  Matches are ranked
+        in blocks of :data:`narrascope.store.queries.RANK_BLOCK`, newest stored first, ties by
+        storage order (as the API's search): a word found in every article ranks the newest
+        block's matches first, at the cost of one block.
         """
+        from narrascope.store.queries import RANK_BLOCK
+
         check_page(limit, offset)
         text = query.replace("\x00", " ") if isinstance(query, str) else ""
         if not text.strip():
             raise StoreError("the search query is empty", code=Codes.BAD_QUERY, source="search query")
-        parse = "to_tsquery" if raw else "plainto_tsquery"
-        statement = (
-            f"WITH q AS (SELECT {parse}('simple', %s) AS q),"
-            " hits AS (SELECT a.pk, a.id, ts_rank(a.search, q.q, 1) AS rank FROM articles AS a, q"
-            " WHERE a.search @@ q.q ORDER BY rank DESC, a.id LIMIT %s OFFSET %s)"
-            " SELECT hits.id, a.title, ts_headline('simple', a.body, q.q, %s), hits.rank"
-            " FROM hits JOIN articles AS a ON a.pk = hits.pk, q ORDER BY hits.rank DESC, hits.id"
-        )
         try:
-            rows = self._connection().execute(statement, (fold_search_text(text), limit, offset, _HEADLINE)).fetchall()
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise StoreError(f"the search query is not valid text ({exc.reason} at position {exc.start}): {query!r}",
+                             code=Codes.BAD_QUERY, source="search query") from exc
+        parse = "to_tsquery" if raw else "plainto_tsquery"
+        statement = block_rank_sql(f"{parse}('simple', ?)").replace("?", "%s")  # no other ? in it
+        tsquery = f"{parse}('simple', %s)"
+        folded = fold_search_text(text)
+        try:
+            ranked: builtins.list[tuple[int, float]] = []
+            position, end = offset, offset + limit
+            conn = self._connection()
+            while position < end:
+                block = position // RANK_BLOCK
+                take = min(end, (block + 1) * RANK_BLOCK) - position
+                rows = conn.execute(statement, (folded, (block + 1) * RANK_BLOCK, RANK_BLOCK, block * RANK_BLOCK,
+                                                folded, take, position - block * RANK_BLOCK)).fetchall()
+                ranked += [(int(r[0]), float(r[1])) for r in rows]
+                if len(rows) < take:
+                    break
+                position += take
+            found = {r[0]: r[1:] for r in conn.execute(
+                f"SELECT a.pk, a.id, a.title, ts_headline('simple', a.body, {tsquery}, %s) FROM articles AS a"
+                " WHERE a.pk = ANY(%s)", (folded, _HEADLINE, [k for k, _ in ranked])).fetchall()} if ranked else {}
         except (pg_errors.SyntaxError, pg_errors.DataException) as exc:
             if raw:
                 raise StoreError(
@@ -521,7 +564,8 @@ class PostgresStore:
             raise self._error(exc, "searching", default_code=Codes.STORE_OPEN) from exc
         except psycopg.Error as exc:
             raise self._error(exc, "searching", default_code=Codes.STORE_OPEN) from exc
-        return [SearchHit(id=r[0], title=r[1], snippet=r[2] or "", score=float(r[3])) for r in rows]
+        return [SearchHit(id=found[k][0], title=found[k][1], snippet=found[k][2] or "", score=rank)
+                for k, rank in ranked if k in found]
 
     def iter_articles(self, *, batch_size: int = 500) -> Iterator[Article]:
         """Every article in insertion order, through a server-side cursor fetching ``batch_size``

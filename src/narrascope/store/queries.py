@@ -44,6 +44,8 @@ __all__ = [
     "Corpus",
     "SQLCorpus",
     "RANK_BLOCK",
+    "TOTAL_LIMIT",
+    "ranked_fts_keys",
     "ScanCorpus",
     "corpus_for",
     "AggregateCache",
@@ -92,10 +94,14 @@ class ArticleItem:
 
 @dataclass(frozen=True)
 class ArticlePage:
+    """One page of articles.  ``total_exact`` is False when a full-text search found more matches than
+    it counts (:data:`TOTAL_LIMIT`): there are then more than ``total`` matches."""
+
     items: builtins.list[ArticleItem]
     total: int
     limit: int
     offset: int
+    total_exact: bool = True
 
 
 @dataclass(frozen=True)
@@ -256,6 +262,20 @@ def _check_page(limit: int, offset: int) -> None:
         )
 
 
+def _check_text(filters: ArticleFilters) -> None:
+    """Every filter value must be encodable text (a lone surrogate such as ``\\ud800`` is not)."""
+    for name, value in filters.active().items():
+        try:
+            value.encode("utf-8")
+        except (UnicodeEncodeError, AttributeError) as exc:
+            raise StoreError(
+                f"{name} is not valid text ({exc.reason if isinstance(exc, UnicodeEncodeError) else type(value).__name__}"
+                f" at position {getattr(exc, 'start', 0)}): {value!r}",
+                code=Codes.BAD_QUERY,
+                source=name,
+            ) from exc
+
+
 def _check_role(role: str | None) -> None:
     if role is not None and role not in MAIN_ROLES:
         raise StoreError(
@@ -321,7 +341,10 @@ def _series(cells: dict[tuple[str, str], int], top: int) -> TimeSeries:
 _ARTICLE_COLUMNS = "a.id, a.title, a.source, a.url, a.published, a.language, a.status, a.n_entities"
 _SNIPPET_TOKENS = 16
 #: Full-text matches are ranked in blocks of this many, newest stored first (see SQLCorpus.articles).
-RANK_BLOCK = 20_000
+RANK_BLOCK = 10_000
+#: A full-text search counts its matches up to this many (or up to the end of the requested page's
+#: rank block, if further); beyond it ``total`` is that bound and ``total_exact`` is False.
+TOTAL_LIMIT = 10_000
 _PG_HEADLINE = (
     f'StartSel="{HIGHLIGHT_START}", StopSel="{HIGHLIGHT_END}", MaxWords=16, MinWords=6, '
     'MaxFragments=1, FragmentDelimiter=" … "'
@@ -407,13 +430,19 @@ class SQLCorpus:
         order, newest stored first, and ranked (SQLite bm25 / PostgreSQL ``ts_rank``) within each
         block, ties by storage order.  A query with at most ``RANK_BLOCK`` matches is therefore
         ranked over all of them; a very common word ranks the newest ``RANK_BLOCK`` matches first
-        (the cost of ranking is bounded by the block, not by the corpus).  ``total`` is exact.
+        (the cost of ranking is bounded by the block, not by the corpus).
+
+        ``total`` is exact without ``q``.  With ``q`` matches are counted up to :data:`TOTAL_LIMIT`
+        (or to the end of the last rank block the page touches, if further): when there are more,
+        ``total`` is that bound and ``total_exact`` is False (so the cost of counting is bounded too).
         """
         _check_page(limit, offset)
+        _check_text(filters)
         where, params = self._where(filters)
         q = (filters.q or "").strip()
+        exact = True
         if q:
-            rows, total = self._search(q, where, params, limit, offset)
+            rows, total, exact = self._search(q, where, params, limit, offset)
         else:
             cond = (" WHERE " + " AND ".join(where)) if where else ""
             total = self._run("SELECT count(*) FROM articles AS a" + cond, params)[0][0]
@@ -427,11 +456,23 @@ class SQLCorpus:
                         n_entities=int(r[7]), snippet=r[8])
             for r in rows
         ]
-        return ArticlePage(items=items, total=int(total), limit=limit, offset=offset)
+        return ArticlePage(items=items, total=int(total), limit=limit, offset=offset, total_exact=exact)
 
     # -- full-text search -------------------------------------------------------------------
+    @staticmethod
+    def _count_bound(offset: int, limit: int) -> int:
+        """How far a search counts its matches for the page ``[offset, offset + limit)`` (see :meth:`articles`)."""
+        blocks = -(-(offset + limit) // RANK_BLOCK)
+        return max(TOTAL_LIMIT, blocks * RANK_BLOCK)
+
+    def _count_matches(self, base: str, params: Sequence[object], bound: int) -> tuple[int, int, bool]:
+        """(counted, total, exact) for the matches of ``SELECT ... {base}``, counting at most one past
+        ``bound``; ``counted`` is ``bound + 1`` when there are more."""
+        counted = int(self._run(f"SELECT count(*) FROM (SELECT 1 {base} LIMIT ?) AS t", (*params, bound + 1))[0][0])
+        return counted, min(counted, bound), counted <= bound
+
     def _search(self, q: str, where: builtins.list[str], params: builtins.list[object], limit: int,
-                offset: int) -> tuple[builtins.list[tuple], int]:
+                offset: int) -> tuple[builtins.list[tuple], int, bool]:
         if self._pg:
             return self._search_pg(q, where, params, limit, offset)
         from narrascope.store.sqlite import quote_fts_query
@@ -445,60 +486,55 @@ class SQLCorpus:
         base = ("FROM articles_fts WHERE articles_fts MATCH ?"
                 + (" AND +articles_fts.rowid IN (SELECT a.pk FROM articles AS a WHERE " + " AND ".join(where) + ")"
                    if where else ""))
-        total = int(self._run("SELECT count(*) " + base, (match, *params))[0][0])
-        page = self._ranked_page(key, base, (match, *params), total, limit, offset)
+        counted, total, exact = self._count_matches(base, (match, *params), self._count_bound(offset, limit))
+        page = self._ranked_page(key, base, (match, *params), counted, limit, offset)
         if not page:
-            return [], total
+            return [], total, exact
         found = {r[-1]: r[:-1] for r in self._run(
             f"SELECT {_ARTICLE_COLUMNS}, snippet(articles_fts, -1, ?, ?, '…', ?), articles_fts.rowid"
             " FROM articles_fts CROSS JOIN articles AS a ON a.pk = articles_fts.rowid"
             " WHERE articles_fts MATCH ? AND " + self._in("articles_fts.rowid"),
             (HIGHLIGHT_START, HIGHLIGHT_END, _SNIPPET_TOKENS, match, self._list(page)))}
-        return [found[k] for k in page if k in found], total
+        return [found[k] for k in page if k in found], total, exact
 
     def _search_pg(self, q: str, where: builtins.list[str], params: builtins.list[object], limit: int,
-                   offset: int) -> tuple[builtins.list[tuple], int]:
-        """One statement per block that the page touches: the matches' tsvectors are read once (for
-        ``ts_rank``), then the total, the block's bounds (by storage order) and the page come from
-        that list; then rows and snippets for the page."""
-        from narrascope.store.postgres import fold_search_text
+                   offset: int) -> tuple[builtins.list[tuple], int, bool]:
+        """One statement per rank block that the page touches (see
+        :func:`narrascope.store.postgres.block_rank_sql`: it takes the newest matches up to the count
+        bound, counts them and ranks only the block's tsvectors), then rows and snippets for the page."""
+        from narrascope.store.postgres import block_rank_sql, fold_search_text
 
         match = fold_search_text(q)
         if not match.strip():
             raise StoreError("the search query is empty", code=Codes.BAD_QUERY, source="q")
         filters = "".join(" AND " + w for w in where)
-        statement = (
-            "WITH m AS MATERIALIZED (SELECT a.pk, ts_rank(a.search, plainto_tsquery('simple', ?), 1) AS r"
-            " FROM articles AS a WHERE a.search @@ plainto_tsquery('simple', ?)" + filters + "),"
-            " hi AS (SELECT pk FROM m ORDER BY pk DESC LIMIT 1 OFFSET ?),"
-            " lo AS (SELECT pk FROM m ORDER BY pk DESC LIMIT 1 OFFSET ?)"
-            " SELECT m.pk, (SELECT count(*) FROM m) FROM m"
-            " WHERE m.pk <= coalesce((SELECT pk FROM hi), m.pk) AND m.pk >= coalesce((SELECT pk FROM lo), m.pk)"
-            " ORDER BY m.r DESC, m.pk LIMIT ? OFFSET ?"
-        )
-        total: int | None = None
+        tsquery = "plainto_tsquery('simple', ?)"
+        bound = self._count_bound(offset, limit)
+        statement = block_rank_sql(tsquery, filters, "a.pk")
+        counted: int | None = None
         page: builtins.list[int] = []
         position, end = offset, offset + limit
         while position < end:
             block = position // RANK_BLOCK
             take = min(end, (block + 1) * RANK_BLOCK) - position
-            rows = self._run(statement, (match, match, *params, block * RANK_BLOCK, (block + 1) * RANK_BLOCK - 1,
-                                         take, position - block * RANK_BLOCK))
+            rows = self._run(statement, (match, *params, bound + 1, RANK_BLOCK, block * RANK_BLOCK, match, take,
+                                         position - block * RANK_BLOCK))
             if rows:
-                total = int(rows[0][1])
+                counted = int(rows[0][2])
             page += [r[0] for r in rows]
             if len(rows) < take:
                 break
             position += take
-        if total is None:
-            total = int(self._run("SELECT count(*) FROM articles AS a WHERE a.search @@ plainto_tsquery('simple', ?)"
-                                  + filters, (match, *params))[0][0])
+        if counted is None:  # the page lies past the last match
+            counted, _, _ = self._count_matches(
+                f"FROM articles AS a WHERE a.search @@ {tsquery}{filters}", (match, *params), bound)
+        total, exact = min(counted, bound), counted <= bound
         if not page:
-            return [], total
+            return [], total, exact
         found = {r[-1]: r[:-1] for r in self._run(
             f"SELECT {_ARTICLE_COLUMNS}, ts_headline('simple', a.body, plainto_tsquery('simple', ?), ?), a.pk"
             " FROM articles AS a WHERE " + self._in("a.pk"), (match, _PG_HEADLINE, self._list(page)))}
-        return [found[k] for k in page if k in found], total
+        return [found[k] for k in page if k in found], total, exact
 
     def _ranked_page(self, key: str, base: str, params: tuple, total: int, limit: int,
                      offset: int) -> builtins.list[int]:
@@ -682,6 +718,16 @@ class SQLCorpus:
                            " ORDER BY t DESC, label LIMIT ?", ("technique",)),
             total=int(self._run("SELECT count(*) FROM articles", ())[0][0]),
         )
+
+
+def ranked_fts_keys(run: Callable[[str, Sequence[object]], builtins.list[tuple]], match: str, *, limit: int,
+                    offset: int) -> builtins.list[int]:
+    """SQLite FTS5 rowids of the page ``[offset, offset + limit)`` of the matches of ``match`` (FTS5
+    syntax), in the block-ranked order of :meth:`SQLCorpus.articles` (for ``SQLiteStore.search``)."""
+    corpus = SQLCorpus(run, dialect="sqlite")
+    base = "FROM articles_fts WHERE articles_fts MATCH ?"
+    counted, _, _ = corpus._count_matches(base, (match,), corpus._count_bound(offset, limit))
+    return corpus._ranked_page("articles_fts.rowid", base, (match,), counted, limit, offset)
 
 
 def _json(values: Sequence[str]) -> str:

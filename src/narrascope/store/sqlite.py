@@ -391,20 +391,32 @@ class SQLiteStore:
         The query is read as plain words (all must occur; each is quoted, so quotes, ``*``,
         ``NEAR``, parentheses or SQL cannot change its meaning).  ``raw=True`` passes it to
         FTS5 as written (``AND``/``OR``/``NOT``, ``"phrases"``, ``prefix*``, ``NEAR(a b)``,
-        ``title:word``); a query FTS5 cannot parse raises StoreError S005.
+        ``title:word``); a query FTS5 cannot parse raises StoreError S005.  Matches are ranked in
+        blocks of :data:`narrascope.store.queries.RANK_BLOCK`, newest stored first, ties by storage
+        order (as the API's search), so a word found in every article costs one block.
         """
+        from narrascope.store.queries import ranked_fts_keys
+
         check_page(limit, offset)
         match = query if raw else quote_fts_query(query) if isinstance(query, str) else ""
         if not match.strip():
             raise StoreError("the search query is empty", code=Codes.BAD_QUERY, source="search query")
-        sql = (
-            "SELECT a.id, a.title, snippet(articles_fts, -1, ?, ?, '…', ?), bm25(articles_fts) AS rank"
-            " FROM articles_fts JOIN articles AS a ON a.pk = articles_fts.rowid"
-            " WHERE articles_fts MATCH ? ORDER BY rank, a.id LIMIT ? OFFSET ?"
-        )
-        params = (HIGHLIGHT_START, HIGHLIGHT_END, _SNIPPET_TOKENS, match, limit, offset)
         try:
-            rows = self._connection().execute(sql, params).fetchall()
+            match.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise StoreError(f"the search query is not valid text ({exc.reason}): {query!r}",
+                             code=Codes.BAD_QUERY, source="search query") from exc
+        sql = (
+            "SELECT a.id, a.title, snippet(articles_fts, -1, ?, ?, '…', ?), bm25(articles_fts), articles_fts.rowid"
+            " FROM articles_fts JOIN articles AS a ON a.pk = articles_fts.rowid"
+            " WHERE articles_fts MATCH ? AND articles_fts.rowid IN (SELECT value FROM json_each(?))"
+        )
+        try:
+            conn = self._connection()
+            keys = ranked_fts_keys(lambda q, p: conn.execute(q, p).fetchall(), match, limit=limit, offset=offset)
+            found = {r[-1]: r[:-1] for r in conn.execute(
+                sql, (HIGHLIGHT_START, HIGHLIGHT_END, _SNIPPET_TOKENS, match, json.dumps(keys))).fetchall()}
+            rows = [found[k] for k in keys if k in found]
         except sqlite3.OperationalError as exc:
             text = str(exc)
             if raw and ("fts5" in text or "no such column" in text or "unterminated" in text or "syntax" in text):

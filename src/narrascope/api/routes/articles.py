@@ -33,9 +33,11 @@ def search_articles(
 ) -> ArticleListOut:
     """Full-text search (title and text), best match first, with snippets; other filters apply too.
 
-    Matches are ranked in blocks of 20,000, newest stored first: a query with up to 20,000 matches
-    is ranked over all of them; a word found in more articles ranks the 20,000 most recently
-    stored matches first, then the next 20,000, and so on (``total`` counts every match)."""
+    Matches are ranked in blocks of 10,000, newest stored first: a query with up to 10,000 matches
+    is ranked over all of them; a word found in more articles ranks the 10,000 most recently
+    stored matches first, then the next 10,000, and so on.  Matches are counted up to 10,000 (or
+    to the end of the rank block of the requested page): beyond that ``total`` is that bound and
+    ``total_exact`` is false — there are more; ``next_offset`` still leads to the next page."""
     return list_data(state.stores.corpus(), filters, limit=limit, offset=offset)
 
 
