@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/bench_roles.py [--docs DIR] [--n 100] [--threads 2] [--repeat 3]
+    python benchmarks/bench_roles.py [--docs DIR] [--n 100] [--threads 2] [--repeat 3] [--model DIR]
 
 Reads ``--n`` EN articles (default: the EN raw documents of the SemEval-2025 Task 10
 training release, the first N by name), runs ``entities`` and the sentence
@@ -10,7 +10,8 @@ training release, the first N by name), runs ``entities`` and the sentence
 loaded and warmed up): with an empty mention-name cache (``--repeat`` runs per
 article, median; mean over articles), in a batch run where the cache holds the
 names of the earlier articles, and without sentence vectors (it then embeds the
-sentences itself).  Prints Markdown rows for BENCHMARKS.md.
+sentences itself).  ``--model``: a role artifact of either kind (default: the packaged
+linear model).  Prints Markdown rows for BENCHMARKS.md.
 """
 
 from __future__ import annotations
@@ -33,19 +34,21 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=100)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--model", type=Path, default=None, help="role model artifact (default: the packaged default)")
     args = parser.parse_args()
 
     from narrascope.doc import Article
     from narrascope.models.encoder import SentenceEncoder
     from narrascope.pipeline.registry import default_registry
     from narrascope.roles.component import RoleLabeler
-    from narrascope.roles.model import RoleModel
+    from narrascope.roles.loader import load_role_model
 
     encoder = SentenceEncoder.load(threads=args.threads)
     registry = default_registry()
     entities = registry.create("entities", {})
     embeddings = registry.create("embeddings", {"threads": args.threads})
-    labeler = RoleLabeler(model=RoleModel.load(), encoder=encoder)
+    model = load_role_model(args.model, threads=args.threads)
+    labeler = RoleLabeler(model=model, encoder=encoder)
 
     articles = []
     for path in sorted(args.docs.glob("*.txt"))[: args.n]:
@@ -84,8 +87,16 @@ def main() -> None:
     words = statistics.mean(len(a.text.split()) for a in prepared)
     mentions = statistics.mean(sum(len(e.mentions) for e in a.entities) for a in prepared)
     sentences = statistics.mean(len(a.sentences) for a in prepared)
-    print(f"| machine | {platform.processor() or platform.machine()}, {os.cpu_count()} cores, onnxruntime threads {args.threads} |")
-    print(f"| articles | {len(prepared)} EN ({words:.0f} words, {sentences:.1f} sentences, {mentions:.1f} entity mentions on average) |")
+    from narrascope.roles.marking import group_by_sentence
+
+    with_mentions = statistics.mean(
+        len(group_by_sentence([(x.start, x.end) for x in a.sentences], [(m.start, m.end) for e in a.entities for m in e.mentions]))
+        for a in prepared
+    )
+    print(f"| model | {model.meta.get('name')} ({type(model).__name__}) |")
+    print(f"| machine | {platform.processor() or platform.machine()}, {os.cpu_count()} cores, onnxruntime threads {args.threads}, "
+          f"load average {os.getloadavg()[0]:.2f} at the end |")
+    print(f"| articles | {len(prepared)} EN ({words:.0f} words, {sentences:.1f} sentences, {mentions:.1f} entity mentions, {with_mentions:.1f} sentences with mentions on average) |")
     def row(label: str, times: list[float]) -> str:
         p90 = sorted(times)[int(0.9 * len(times))]
         return f"| {label} | mean {statistics.mean(times):.1f} ms, median {statistics.median(times):.1f} ms, p90 {p90:.1f} ms per article |"

@@ -81,7 +81,8 @@ def test_score_refuses_unknown_roles(tmp_path, st1_dir):
 
 def test_train_on_tiny_data_writes_an_artifact(tmp_path, st1_dir):
     out = tmp_path / "model"
-    result = CliRunner().invoke(cli, ["train", "roles", "--data", str(st1_dir), "--cv", "2", "--out", str(out), "--cache-dir", str(tmp_path / "cache")])
+    result = CliRunner().invoke(cli, ["train", "roles", "--kind", "linear", "--data", str(st1_dir), "--cv", "2", "--out", str(out),
+                                      "--cache-dir", str(tmp_path / "cache")])
     assert result.exit_code == 0, result.output
     assert "2-fold CV" in result.output and "13 mentions in 6 documents" in result.output
     meta = json.loads((out / "meta.json").read_text())
@@ -90,7 +91,7 @@ def test_train_on_tiny_data_writes_an_artifact(tmp_path, st1_dir):
     from narrascope.roles.model import RoleModel
 
     assert RoleModel.load(out).fine_roles[0] == "Guardian"
-    again = CliRunner().invoke(cli, ["train", "roles", "--data", str(st1_dir), "--cv", "0", "--out", str(out)])
+    again = CliRunner().invoke(cli, ["train", "roles", "--kind", "linear", "--data", str(st1_dir), "--cv", "0", "--out", str(out)])
     assert again.exit_code != 0 and "already exists" in again.output
 
 

@@ -9,9 +9,14 @@ decoded with the same rules (fine roles always belong to the main role, at least
 one), giving one :class:`~narrascope.doc.EntityRoles`; its ``fine_roles`` map each
 role of that main role to the number of mentions predicted with it.
 
-Sentence vectors put by the ``embeddings`` component (``article.vectors("sentences")``)
-are reused; otherwise the sentences are encoded here.  Only the mention texts are
-encoded in addition, once per distinct string (kept in a bounded cache).
+The default model (``roles-minilm-linear``) is linear heads over sentence embeddings.
+A model trained with ``narrascope train roles --kind marked`` (a fine-tuned MiniLM that
+reads each sentence holding mentions once, all of its mentions marked, averaged with
+linear heads; :mod:`.marked_model`) is used when its directory is configured.  For the
+linear heads, sentence vectors
+put by the ``embeddings`` component (``article.vectors("sentences")``) are reused;
+otherwise the sentences are encoded here.  Mention texts are encoded when the linear
+part uses them, once per distinct string (kept in a bounded cache).
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ from narrascope.doc import Article, EntityRoles, RoleAssignment
 from narrascope.errors import ConfigError
 from narrascope.pipeline.component import Component
 from narrascope.roles.features import MentionInput, build_features, sentence_of, split_sentence_spans
+from narrascope.roles.loader import AnyRoleModel, load_role_model
+from narrascope.roles.marked_model import MarkedRoleModel
 from narrascope.roles.model import RoleModel, decode_roles
 
 __all__ = ["RoleLabeler", "ArticleRoles"]
@@ -54,12 +61,13 @@ class RoleLabeler(Component):
         threads: int | None = None,
         min_confidence: float = 0.0,
         languages: Sequence[str] | None = None,
-        model: RoleModel | None = None,
+        model: AnyRoleModel | None = None,
         encoder: Any = None,
     ) -> None:
         """``model_path``/``encoder_path``: artifact directories (default: the packaged ones), or pass
-        loaded ``model``/``encoder`` objects; ``min_confidence``: mentions below it get no assignment
-        (0 keeps every mention); ``threads``: onnxruntime threads of the encoder it loads."""
+        loaded ``model``/``encoder`` objects (``model``: a linear :class:`RoleModel` or a
+        :class:`MarkedRoleModel`); ``min_confidence``: mentions below it get no assignment
+        (0 keeps every mention); ``threads``: onnxruntime threads of the models it loads."""
         if isinstance(min_confidence, bool) or not isinstance(min_confidence, (int, float)) or not 0 <= min_confidence <= 1:
             raise ConfigError(f"min_confidence must be a number in [0, 1], got {min_confidence!r}", source="components.roles.min_confidence")
         if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int) or threads < 1):
@@ -72,16 +80,16 @@ class RoleLabeler(Component):
         self.encoder_path = encoder_path
         self.threads = threads
         self.min_confidence = float(min_confidence)
-        self._model: RoleModel | None = model
+        self._model: AnyRoleModel | None = model
         self._encoder: Any = encoder
         # mention text -> vector; the encoder embeds every text on its own, so a cached vector is
         # exactly what encoding it again would give (results never depend on what was seen before)
         self._names: dict[str, np.ndarray] = {}
 
     @property
-    def model(self) -> RoleModel:
+    def model(self) -> AnyRoleModel:
         if self._model is None:
-            self._model = RoleModel.load(Path(self.model_path) if self.model_path else None)
+            self._model = load_role_model(Path(self.model_path) if self.model_path else None, threads=self.threads)
         return self._model
 
     @property
@@ -119,12 +127,20 @@ class RoleLabeler(Component):
         if not mentions or not article.text.strip():
             return ArticleRoles([], [])
         model = self.model
-        spans, vectors = self._sentences(article)
         inputs = [MentionInput(m.start, m.end, eid) for eid, m in mentions]
         if len(self._names) > _MAX_CACHED_NAMES:
             self._names.clear()
-        feats = build_features(article.text, spans, vectors, inputs, self.encoder, model.features, name_cache=self._names)
-        preds = model.predict_features(feats)
+        linear = model.linear if isinstance(model, MarkedRoleModel) else model
+        feats = None
+        if linear is not None:
+            spans, vectors = self._sentences(article)
+            feats = build_features(article.text, spans, vectors, inputs, self.encoder, linear.features, name_cache=self._names)
+        else:
+            spans = [(s.start, s.end) for s in article.sentences] or split_sentence_spans(article.text) or [(0, len(article.text))]
+        if isinstance(model, MarkedRoleModel):
+            preds = model.predict(article.text, spans, [(m.start, m.end) for _eid, m in mentions], linear_x=feats)
+        else:
+            preds = model.predict_features(feats)
         roles: list[RoleAssignment] = []
         by_entity: dict[str, list[int]] = {}
         for k, ((eid, m), pred) in enumerate(zip(mentions, preds)):

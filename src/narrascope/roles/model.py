@@ -26,7 +26,7 @@ from narrascope.errors import ModelError
 from narrascope.models.artifact import load_artifact, packaged_artifact_dir, save_artifact
 from narrascope.roles.features import FeatureConfig
 
-__all__ = ["RoleHeads", "RolePrediction", "RoleModel", "DEFAULT_ROLE_MODEL", "decode_roles"]
+__all__ = ["RoleHeads", "RolePrediction", "RoleModel", "DEFAULT_ROLE_MODEL", "decode_roles", "predictions_from_proba"]
 
 DEFAULT_ROLE_MODEL = "roles-minilm-linear"
 
@@ -156,15 +156,22 @@ class RoleModel:
         if x.shape[0] == 0:
             return []
         p_fine, p_main = self.heads.proba(x)
-        out = []
-        for i, (main, fine, conf, scores) in enumerate(decode_roles(p_fine, p_main, self._fine_main_idx, w=self.w, tau=self.tau)):
-            out.append(
-                RolePrediction(
-                    main_role=self.main_roles[main],
-                    fine_roles=tuple(self.fine_roles[j] for j in fine),
-                    confidence=round(conf, 4),
-                    fine_scores={r: round(float(p), 4) for r, p in zip(self.fine_roles, p_fine[i])},
-                    main_scores={r: round(float(s), 4) for r, s in zip(self.main_roles, scores)},
-                )
+        return predictions_from_proba(p_fine, p_main, self.fine_roles, self.main_roles, self._fine_main_idx, w=self.w, tau=self.tau)
+
+
+def predictions_from_proba(
+    p_fine: np.ndarray, p_main: np.ndarray, fine_roles: list[str], main_roles: list[str], fine_main_idx: np.ndarray, *, w: float, tau: float
+) -> list[RolePrediction]:
+    """Decode probability rows (:func:`decode_roles`) into :class:`RolePrediction` objects."""
+    out = []
+    for i, (main, fine, conf, scores) in enumerate(decode_roles(p_fine, p_main, fine_main_idx, w=w, tau=tau)):
+        out.append(
+            RolePrediction(
+                main_role=main_roles[main],
+                fine_roles=tuple(fine_roles[j] for j in fine),
+                confidence=round(conf, 4),
+                fine_scores={r: round(float(p), 4) for r, p in zip(fine_roles, p_fine[i])},
+                main_scores={r: round(float(s), 4) for r, s in zip(main_roles, scores)},
             )
-        return out
+        )
+    return out

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from narrascope.errors import InputError
-from narrascope.roles.features import Encoder, featurize_text
+from narrascope.roles.features import Encoder, featurize_text, split_sentence_spans
+from narrascope.roles.marked_model import MarkedRoleModel
 from narrascope.roles.model import RoleModel
 from narrascope.roles.st1_io import DocumentCache, RowIssue, St1Row, locate_mention, read_st1_file
 
@@ -20,11 +21,12 @@ class St1Prediction:
     moved: list[str] = field(default_factory=list)  # file:line of rows whose offsets were off by a few characters
 
 
-def predict_st1(documents: str | Path, mentions: str | Path, model: RoleModel, encoder: Encoder) -> St1Prediction:
+def predict_st1(documents: str | Path, mentions: str | Path, model: RoleModel | MarkedRoleModel, encoder: Encoder | None) -> St1Prediction:
     """Predict a main role and fine roles for every valid row of ``mentions``.
 
     Invalid rows (bad columns, missing/empty/binary document, offsets beyond the document or
-    not matching the mention) are returned as issues instead of stopping the run.
+    not matching the mention) are returned as issues instead of stopping the run.  ``encoder``
+    (sentence embeddings) is needed by linear models and ensembles only.
     """
     rows, issues = read_st1_file(mentions, with_roles=False)
     docs = DocumentCache(documents)
@@ -42,8 +44,19 @@ def predict_st1(documents: str | Path, mentions: str | Path, model: RoleModel, e
         located.setdefault(row.article, []).append((row, (start, end)))
     predicted: dict[str, St1Row] = {}
     for article, items in located.items():
-        feats = featurize_text(docs.get(article), [span for _r, span in items], encoder, model.features)
-        for (row, _span), pred in zip(items, model.predict_features(feats)):
+        text = docs.get(article)
+        spans = [span for _r, span in items]
+        linear = model.linear if isinstance(model, MarkedRoleModel) else model
+        feats = None
+        if linear is not None:
+            if encoder is None:
+                raise ValueError("this role model needs a sentence encoder")
+            feats = featurize_text(text, spans, encoder, linear.features)
+        if isinstance(model, MarkedRoleModel):
+            preds = model.predict(text, split_sentence_spans(text) or [(0, len(text))], spans, linear_x=feats)
+        else:
+            preds = model.predict_features(feats)
+        for (row, _span), pred in zip(items, preds):
             predicted[row.source] = St1Row(row.article, row.mention, row.start, row.end, pred.main_role, pred.fine_roles, row.source)
     ordered = [predicted[r.source] for r in rows if r.source in predicted]
     issues.sort(key=lambda i: _line_no(i.source))

@@ -47,6 +47,8 @@ class CVResult:
     fold_scores: list[St1Scores]
     decode: list[tuple[float, float, float]]  # (C, w, tau) chosen in each fold
     oof: list[St1Row] = field(default_factory=list)
+    #: out-of-fold (p_fine, p_main) of every row (for ensembles), when computed
+    proba: tuple[np.ndarray, np.ndarray] | None = None
 
 
 def _sklearn() -> tuple[type, type]:
@@ -166,11 +168,14 @@ def cross_validate_roles(
     oof: list[St1Row | None] = [None] * len(rows)
     fold_scores: list[St1Scores] = []
     chosen: list[tuple[float, float]] = []
+    oof_fine = np.zeros(y_fine.shape, dtype=np.float64)
+    oof_main = np.zeros((len(rows), len(taxonomy.main_roles)), dtype=np.float64)
     for i, (tr, te) in enumerate(_folds(groups, strata, folds, settings.seed)):
         tr_rows = [rows[j] for j in tr]
         C, w, tau = _inner_tuned(x[tr], y_fine[tr], y_main[tr], tr_rows, [strata[j] for j in tr], taxonomy, settings)
         heads = fit_heads(x[tr], y_fine[tr], y_main[tr], settings.with_C(C))
         p_fine, p_main = heads.proba(x[te])
+        oof_fine[te], oof_main[te] = p_fine, p_main
         te_rows = [rows[j] for j in te]
         pred = _rows_from(decode_roles(p_fine, p_main, fine_main, w=w, tau=tau), te_rows, taxonomy.fine_roles, taxonomy.main_roles)
         for j, row in zip(te, pred):
@@ -181,7 +186,7 @@ def cross_validate_roles(
         if progress:
             progress(i, fold)
     final = [r for r in oof if r is not None]
-    return CVResult(score_st1(list(rows), final), fold_scores, chosen, final)
+    return CVResult(score_st1(list(rows), final), fold_scores, chosen, final, (oof_fine, oof_main))
 
 
 def train_role_model(
