@@ -71,14 +71,15 @@ def test_training_and_export_are_reproducible_and_run_without_torch(tmp_path, ti
 @pytest.mark.slow
 def test_cli_trains_a_marked_artifact(tmp_path, st1_dir_module):
     out = tmp_path / "roles-tiny"
-    result = CliRunner().invoke(cli, ["train", "roles", "--data", str(st1_dir_module), "--cv", "2", "--epochs", "1",
+    result = CliRunner().invoke(cli, ["train", "roles", "--kind", "marked", "--data", str(st1_dir_module), "--cv", "2", "--epochs", "1",
                                       "--out", str(out), "--cache-dir", str(tmp_path / "cache")])
     assert result.exit_code == 0, result.output
     assert "2-fold CV, marked alone" in result.output and "2-fold CV, linear alone" in result.output
+    assert f"components.roles.model_path={out}" in result.output  # not the packaged default: says how to use it
     meta = json.loads((out / "meta.json").read_text())
     assert meta["cv"]["folds"] == 2 and set(meta["cv"]["parts"]) == {"marked", "linear"}
     assert "--kind marked" in meta["rebuild"] and meta["training_data"]["mentions"] == 13
     model = MarkedRoleModel.load(out)
     assert model.linear is not None and model.mix == 0.5
-    bad = CliRunner().invoke(cli, ["train", "roles", "--data", str(st1_dir_module), "--mix", "2", "--out", str(tmp_path / "x")])
+    bad = CliRunner().invoke(cli, ["train", "roles", "--kind", "marked", "--data", str(st1_dir_module), "--mix", "2", "--out", str(tmp_path / "x")])
     assert bad.exit_code != 0 and "--mix" in bad.output

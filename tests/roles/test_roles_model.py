@@ -112,3 +112,11 @@ def test_embedding_cache_round_trip(encoder, tmp_path):
     reopened = CachedEncoder(encoder, tmp_path)
     assert np.array_equal(reopened.encode(texts), first)
     assert reopened.encode([]).shape == (0, 384)
+
+
+def test_packaged_default_is_the_linear_model():
+    """The loader's default is the shipped linear artifact (higher CV EMR than the marked ensemble)."""
+    from narrascope.roles.loader import load_role_model
+
+    model = load_role_model()
+    assert isinstance(model, RoleModel) and model.meta["name"] == "roles-minilm-linear"
