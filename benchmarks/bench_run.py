@@ -256,6 +256,7 @@ def main() -> None:
     scale.add_argument("--workers", type=int, default=1)
     scale.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    CACHE.mkdir(parents=True, exist_ok=True)  # a fresh machine has no cache yet
     bench_full(args) if args.mode == "full" else bench_scale(args)
 
 
