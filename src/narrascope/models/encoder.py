@@ -35,11 +35,28 @@ DEFAULT_ENCODER = "minilm-l6-v2-int8"
 _REQUIRED_FILES = ("config.json", "meta.json", "model.onnx", "tokenizer.json")
 
 
-def _default_threads() -> int:
+def default_threads() -> int:
+    """Cores this process may run on (the default number of texts run at once)."""
     try:
         return max(len(os.sched_getaffinity(0)), 1)
     except AttributeError:  # not on Linux
         return max(os.cpu_count() or 1, 1)
+
+
+def open_single_thread_session(model_file: Path) -> Any:
+    """An onnxruntime CPU session with one thread per run (callers run several sequences at once);
+    a model onnxruntime cannot load raises ModelError naming the file."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1
+    options.inter_op_num_threads = 1
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    options.log_severity_level = 3
+    try:
+        return ort.InferenceSession(str(model_file), sess_options=options, providers=["CPUExecutionProvider"])
+    except Exception as exc:  # onnxruntime raises its own exception types
+        raise ModelError(f"corrupt ONNX model: {exc}", source=str(model_file)) from None
 
 
 def _clean(text: Any, index: int) -> str:
@@ -87,7 +104,6 @@ class SentenceEncoder:
         core this process may use).
         Missing or corrupt files raise :class:`~narrascope.errors.ModelError` naming the path.
         """
-        import onnxruntime as ort
         from tokenizers import Tokenizer
 
         if path is None:
@@ -130,19 +146,11 @@ class SentenceEncoder:
         # Pad to the longest text of each batch (the shipped tokenizer.json pads to a fixed 128).
         tokenizer.enable_padding(pad_id=int(config.get("pad_id", 0)), pad_token=str(config.get("pad_token", "[PAD]")))
 
-        workers = threads if threads and threads > 0 else _default_threads()
-        options = ort.SessionOptions()
+        workers = threads if threads and threads > 0 else default_threads()
         # One thread per run; ``workers`` texts run at once (faster than intra-op threads for
         # short sentences: 922 vs 490 sentences/s on 2 cores, and batch-independent).
-        options.intra_op_num_threads = 1
-        options.inter_op_num_threads = 1
-        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-        options.log_severity_level = 3
         model_file = directory / "model.onnx"
-        try:
-            session = ort.InferenceSession(str(model_file), sess_options=options, providers=["CPUExecutionProvider"])
-        except Exception as exc:  # onnxruntime raises its own exception types
-            raise ModelError(f"corrupt ONNX model: {exc}", source=str(model_file)) from None
+        session = open_single_thread_session(model_file)
         names = {i.name for i in session.get_inputs()}
         if not {"input_ids", "attention_mask"} <= names:
             raise ModelError(f"ONNX model inputs {sorted(names)} lack input_ids/attention_mask", source=str(model_file))

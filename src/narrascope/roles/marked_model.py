@@ -16,7 +16,6 @@ batch would make a mention's scores depend on its batch neighbours).
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -25,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from narrascope.errors import ModelError
+from narrascope.models.encoder import default_threads, open_single_thread_session
 from narrascope.roles.marking import MarkedSequence, MarkerIds, mark_sentences, marker_ids
 from narrascope.roles.features import FeatureConfig
 from narrascope.roles.model import RoleHeads, RoleModel, RolePrediction, predictions_from_proba
@@ -34,12 +34,6 @@ __all__ = ["MarkedRoleModel", "MARKED_KIND", "REQUIRED_FILES"]
 MARKED_KIND = "roles-marked-encoder"
 REQUIRED_FILES = ("config.json", "meta.json", "model.onnx", "tokenizer.json", "weights.safetensors")
 
-
-def _default_threads() -> int:
-    try:
-        return max(len(os.sched_getaffinity(0)), 1)
-    except AttributeError:  # not on Linux
-        return max(os.cpu_count() or 1, 1)
 
 
 def _read_json(file: Path) -> dict[str, Any]:
@@ -97,7 +91,6 @@ class MarkedRoleModel:
     @classmethod
     def load(cls, path: str | Path, *, threads: int | None = None) -> "MarkedRoleModel":
         """Open an artifact directory; missing or corrupt files raise :class:`ModelError` naming the file."""
-        import onnxruntime as ort
         from safetensors.numpy import load_file
         from tokenizers import Tokenizer
 
@@ -143,21 +136,13 @@ class MarkedRoleModel:
             raise ModelError(f"corrupt tokenizer: {exc}", source=str(tok_file)) from None
         tokenizer.no_padding()
         tokenizer.no_truncation()
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = 1  # one thread per sequence, ``threads`` sequences at once
-        options.inter_op_num_threads = 1
-        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-        options.log_severity_level = 3
         model_file = directory / "model.onnx"
-        try:
-            session = ort.InferenceSession(str(model_file), sess_options=options, providers=["CPUExecutionProvider"])
-        except Exception as exc:  # onnxruntime raises its own exception types
-            raise ModelError(f"corrupt ONNX model: {exc}", source=str(model_file)) from None
+        session = open_single_thread_session(model_file)  # one thread per sequence, ``threads`` sequences at once
         hidden = session.get_outputs()[0].shape[-1]
         if isinstance(hidden, int) and hidden != heads.fine_w.shape[1]:
             raise ModelError(f"encoder width {hidden} does not match the heads ({heads.fine_w.shape[1]})", source=str(model_file))
         try:
-            model = cls(session, tokenizer, heads, config, meta, directory, threads=threads or _default_threads(), linear=linear)
+            model = cls(session, tokenizer, heads, config, meta, directory, threads=threads or default_threads(), linear=linear)
         except KeyError as exc:
             raise ModelError(f"tokenizer lacks marker tokens: {exc}", source=str(tok_file)) from None
         except ValueError as exc:
