@@ -17,16 +17,13 @@ from narrascope.store.queries import AggregateCache, ArticleFilters, CachedCorpu
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "store"))
 from api_corpus import annotated, corpus  # noqa: E402
-from store_backends import BACKENDS, Backend, make_backend  # noqa: E402
+from store_backends import BACKENDS, Backend, filled_backend, make_backend  # noqa: E402
 
 
 @pytest.fixture(params=BACKENDS)
 def filled(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
-    backend = make_backend(request.param, tmp_path / "api.db")
-    with backend() as store:
-        store.put(corpus())
-    yield backend
-    backend.cleanup()
+    with filled_backend(request.param, tmp_path / "api.db", corpus()) as backend:
+        yield backend
 
 
 CALLS = [

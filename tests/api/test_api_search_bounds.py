@@ -20,7 +20,7 @@ from narrascope.store.queries import ArticleFilters, corpus_for
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "store"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from api_corpus import annotated  # noqa: E402
-from store_backends import BACKENDS, Backend, make_backend  # noqa: E402
+from store_backends import BACKENDS, Backend, filled_backend  # noqa: E402
 
 N = 11
 
@@ -33,11 +33,8 @@ def _many(n: int = N) -> list:
 
 @pytest.fixture(params=BACKENDS)
 def filled(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
-    backend = make_backend(request.param, tmp_path / "search.db")
-    with backend() as store:
-        store.put(_many())
-    yield backend
-    backend.cleanup()
+    with filled_backend(request.param, tmp_path / "search.db", _many()) as backend:
+        yield backend
 
 
 @pytest.fixture

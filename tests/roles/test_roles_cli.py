@@ -106,3 +106,11 @@ def test_train_refuses_unknown_role_with_file_and_line(tmp_path, st1_dir):
     assert result.exit_code != 0
     assert "'Saint'" in str(result.exception) and f"{ann}:4" in str(result.exception)
     assert not (tmp_path / "m").exists()
+
+
+def test_train_linear_refuses_options_of_the_marked_kind(tmp_path, st1_dir):
+    result = CliRunner().invoke(cli, ["train", "roles", "--data", str(st1_dir), "--cv", "0", "--epochs", "3", "--mix", "0.2",
+                                      "--out", str(tmp_path / "m")])
+    assert result.exit_code == 2
+    assert "--epochs, --mix only apply to --kind marked" in result.output
+    assert not (tmp_path / "m").exists()

@@ -11,6 +11,8 @@ import json
 import os
 import secrets
 import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,7 @@ from urllib.parse import quote
 
 import pytest
 
+from narrascope.doc import Article
 from narrascope.store import SQLiteStore, Store, open_store
 
 POSTGRES_URL_ENV = "NARRASCOPE_TEST_POSTGRES_URL"
@@ -118,3 +121,15 @@ def make_backend(name: str, db_path: Path) -> Backend:
     except psycopg.OperationalError as exc:
         pytest.fail(f"cannot reach the PostgreSQL test server in {POSTGRES_URL_ENV}: {exc}")
     return Backend("postgres", db_path, url=url, schema=schema)
+
+
+@contextmanager
+def filled_backend(name: str, db_path: Path, articles: Sequence[Article]) -> Iterator[Backend]:
+    """A backend (see :func:`make_backend`) holding ``articles``; its schema is dropped afterwards."""
+    backend = make_backend(name, db_path)
+    try:
+        with backend() as store:
+            store.put(list(articles))
+        yield backend
+    finally:
+        backend.cleanup()

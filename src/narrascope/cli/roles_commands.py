@@ -7,8 +7,14 @@ import os
 import shlex
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from narrascope.roles.marked_training import MarkedTrainReport
+    from narrascope.roles.scorer import St1Scores
+    from narrascope.roles.training import TrainReport
 
 __all__ = ["st1_predict", "st1_score", "train_roles"]
 
@@ -79,6 +85,10 @@ def st1_score(gold: str, pred: str, strict: bool, as_json: bool) -> None:
     click.echo("official line: " + scores.official_line())
 
 
+#: options that only the fine-tuned (``--kind marked``) training reads
+_MARKED_ONLY = ("epochs", "lr", "mix", "seed", "threads", "context")
+
+
 @click.command("roles")
 @click.option("--data", "data_dir", required=True, type=click.Path(file_okay=False),
               help="SemEval-2025 Task 10 release folder (with EN/) or one language folder.")
@@ -122,6 +132,12 @@ def train_roles(data_dir: str, language: str, folds: int, out: str | None, insta
 
     if install and out:
         raise click.UsageError("give either --out or --into-package, not both")
+    if kind == "linear":
+        ctx = click.get_current_context()
+        given = [f"--{name}" for name in _MARKED_ONLY
+                 if ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT]
+        if given:
+            raise click.UsageError(f"{', '.join(given)} only apply to --kind marked")
     from narrascope.roles.marked_training import MARKED_MODEL
 
     name = MARKED_MODEL if kind == "marked" else DEFAULT_ROLE_MODEL
@@ -151,13 +167,20 @@ def train_roles(data_dir: str, language: str, folds: int, out: str | None, insta
 
     report = train_and_save(data_dir, str(target), taxonomy=taxonomy, encoder=encoder, language=language, folds=folds,
                             settings=HeadSettings(C=grid[0], C_grid=grid), command=command, progress=progress)
+    _echo_report(report, folds)
+    click.echo(f"chosen on inner folds: C={report.model.meta['heads']['C']} w={report.model.w} tau={report.model.tau}")
+    click.echo(f"artifact written to {report.out}")
+
+
+def _echo_report(report: TrainReport | MarkedTrainReport, folds: int, parts: dict[str, St1Scores] | None = None) -> None:
+    """The training summary both kinds print: mentions read, then the out-of-fold CV scores."""
     click.echo(f"{report.n_rows} mentions in {report.n_documents} documents ({report.moved} with offsets re-located)")
+    for part, s in (parts or {}).items():
+        click.echo(f"{folds}-fold CV, {part} alone: EMR {s.emr:.4f}  micro F1 {s.micro_f1:.4f}  main-role accuracy {s.main_accuracy:.4f}")
     if report.cv:
         s = report.cv.scores
         click.echo(f"{folds}-fold CV (out-of-fold): EMR {s.emr:.4f}  micro P {s.micro_precision:.4f}  R {s.micro_recall:.4f}  "
                    f"F1 {s.micro_f1:.4f}  main-role accuracy {s.main_accuracy:.4f}")
-    click.echo(f"chosen on inner folds: C={report.model.meta['heads']['C']} w={report.model.w} tau={report.model.tau}")
-    click.echo(f"artifact written to {report.out}")
 
 
 def _train_marked(data_dir: str, target: Path, taxonomy: object, encoder: object, language: str, folds: int,
@@ -173,12 +196,6 @@ def _train_marked(data_dir: str, target: Path, taxonomy: object, encoder: object
                                    settings=settings, command=command, progress=progress,  # type: ignore[arg-type]
                                    log=lambda line: click.echo(f"  {line}", err=True),
                                    oof_file=cache_dir / f"roles-marked-oof-{context}-e{epochs}-s{seed}.npz")
-    click.echo(f"{report.n_rows} mentions in {report.n_documents} documents ({report.moved} with offsets re-located)")
-    for part, s in report.cv_parts.items():
-        click.echo(f"{folds}-fold CV, {part} alone: EMR {s.emr:.4f}  micro F1 {s.micro_f1:.4f}  main-role accuracy {s.main_accuracy:.4f}")
-    if report.cv:
-        s = report.cv.scores
-        click.echo(f"{folds}-fold CV (out-of-fold): EMR {s.emr:.4f}  micro P {s.micro_precision:.4f}  R {s.micro_recall:.4f}  "
-                   f"F1 {s.micro_f1:.4f}  main-role accuracy {s.main_accuracy:.4f}")
+    _echo_report(report, folds, parts=report.cv_parts)
     click.echo(f"artifact written to {report.out}")
     click.echo(f"use it with: --set components.roles.model_path={shlex.quote(str(report.out))}")

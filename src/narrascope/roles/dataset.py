@@ -25,6 +25,10 @@ __all__ = ["RoleDataset", "resolve_st1_dir", "load_role_dataset", "dataset_featu
 ANNOTATIONS = "subtask-1-annotations.txt"
 
 
+#: the licence note written into every artifact trained on the SemEval data
+TRAINING_TERMS = "SemEval-2025 Task 10 data: research use only, do not redistribute (article texts are third-party news)"
+
+
 @dataclass
 class RoleDataset:
     rows: list[St1Row]
@@ -37,6 +41,17 @@ class RoleDataset:
     @property
     def articles(self) -> list[str]:
         return [r.article for r in self.rows]
+
+    def training_meta(self, language: str) -> dict[str, object]:
+        """The ``training_data`` entry of a role artifact's meta.json (what it was trained on)."""
+        return {
+            "path": str(self.annotations_path),
+            "language": language,
+            "mentions": len(self.rows),
+            "documents": len(self.documents),
+            "offsets_relocated": self.moved,
+            "terms": TRAINING_TERMS,
+        }
 
 
 def resolve_st1_dir(data_dir: str | Path, language: str = "EN") -> Path:

@@ -29,7 +29,6 @@ __all__ = ["MarkedSettings", "MarkedTrainReport", "MARKED_MODEL", "cross_validat
 
 MARKED_MODEL = "roles-minilm-marked"
 MARKERS = ("[unused0]", "[unused1]")
-TERMS = "SemEval-2025 Task 10 data: research use only, do not redistribute (article texts are third-party news)"
 
 
 @dataclass(frozen=True)
@@ -211,14 +210,7 @@ def train_marked_and_save(
         "training": {**ft.to_dict(), "loss": "cross-entropy over fine roles (gold roles, weight 1/k) + cross-entropy over main roles",
                      "runtime": "int8 ONNX (dynamic, per-channel weights), onnxruntime; heads float32 numpy"},
         "linear_part": linear_meta,
-        "training_data": {
-            "path": str(dataset.annotations_path),
-            "language": language,
-            "mentions": len(dataset.rows),
-            "documents": len(dataset.documents),
-            "offsets_relocated": dataset.moved,
-            "terms": TERMS,
-        },
+        "training_data": dataset.training_meta(language),
         "cv": None if cv is None else {
             "folds": folds,
             "split": f"by document, stratified by domain (CC/UA), seed {settings.cv_seed} (the same folds as roles-minilm-linear); "

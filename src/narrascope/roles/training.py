@@ -251,14 +251,7 @@ def train_and_save(
         "labels": {"main": list(taxonomy.main_roles), "fine": list(taxonomy.fine_roles)},
         "taxonomy": {"name": taxonomy.name, "version": taxonomy.version},
         "encoder": enc_meta.get("name", "minilm-l6-v2-int8"),
-        "training_data": {
-            "path": str(dataset.annotations_path),
-            "language": language,
-            "mentions": len(dataset.rows),
-            "documents": len(dataset.documents),
-            "offsets_relocated": dataset.moved,
-            "terms": "SemEval-2025 Task 10 data: research use only, do not redistribute (article texts are third-party news)",
-        },
+        "training_data": dataset.training_meta(language),
         "heads": {"kind": "logistic regression (scikit-learn lbfgs, L2), fine head on every gold fine role (weight 1/k), main head",
                   "C_grid": list(settings.C_grid or (settings.C,)), "seed": settings.seed},
         "cv": None

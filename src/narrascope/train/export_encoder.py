@@ -32,7 +32,7 @@ import numpy as np
 
 from narrascope.errors import InputError, MissingExtraError, ModelError
 
-__all__ = ["export_encoder", "split_sentences", "main"]
+__all__ = ["export_encoder", "export_bert_fp32", "quantise_int8", "split_sentences", "main"]
 
 ARTIFACT_NAME = "minilm-l6-v2-int8"
 ARTIFACT_VERSION = "1.0.0"
@@ -72,9 +72,12 @@ def _require(module: str) -> Any:
         raise MissingExtraError(module, "train") from None
 
 
-def _export_fp32(model_dir: Path, onnx_path: Path) -> None:
+def export_bert_fp32(model: Any, onnx_path: Path, example_ids: list[list[int]]) -> None:
+    """Export a transformers BERT encoder (``last_hidden_state``) to fp32 ONNX with dynamic batch and
+    sequence axes; ``example_ids`` (0 = padding) only trace the graph."""
+    import warnings
+
     torch = _require("torch")
-    transformers = _require("transformers")
 
     class _Wrapper(torch.nn.Module):
         """Calls BertModel with keyword arguments (transformers 5 breaks on positional ones)."""
@@ -87,17 +90,15 @@ def _export_fp32(model_dir: Path, onnx_path: Path) -> None:
             out = self.model(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)
             return out.last_hidden_state
 
-    model = transformers.AutoModel.from_pretrained(str(model_dir))
-    model.eval()
     wrapper = _Wrapper(model).eval()
-    ids = torch.tensor([[101, 7592, 2088, 102], [101, 7592, 102, 0]], dtype=torch.long)
+    ids = torch.tensor(example_ids, dtype=torch.long)
     mask = (ids != 0).long()
-    types = torch.zeros_like(ids)
     axes = {0: "batch", 1: "sequence"}
-    with torch.inference_mode():
+    with torch.inference_mode(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # tracer warnings from transformers' masking code; the graph is checked by the tests
         torch.onnx.export(
             wrapper,
-            (ids, mask, types),
+            (ids, mask, torch.zeros_like(ids)),
             str(onnx_path),
             input_names=["input_ids", "attention_mask", "token_type_ids"],
             output_names=["last_hidden_state"],
@@ -107,7 +108,15 @@ def _export_fp32(model_dir: Path, onnx_path: Path) -> None:
         )
 
 
-def _quantise(fp32_path: Path, int8_path: Path) -> None:
+def _export_fp32(model_dir: Path, onnx_path: Path) -> None:
+    transformers = _require("transformers")
+    model = transformers.AutoModel.from_pretrained(str(model_dir))
+    model.eval()
+    export_bert_fp32(model, onnx_path, [[101, 7592, 2088, 102], [101, 7592, 102, 0]])
+
+
+def quantise_int8(fp32_path: Path, int8_path: Path) -> None:
+    """Dynamic int8 quantisation with per-channel weights (what every shipped encoder uses)."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     quantize_dynamic(str(fp32_path), str(int8_path), weight_type=QuantType.QInt8, per_channel=True)
@@ -151,7 +160,7 @@ def export_encoder(out: str | Path, *, fidelity_text: str | Path | None = None, 
     with tempfile.TemporaryDirectory(prefix="narrascope-export-") as tmp:
         fp32 = Path(tmp) / "model-fp32.onnx"
         _export_fp32(model_dir, fp32)
-        _quantise(fp32, out / "model.onnx")
+        quantise_int8(fp32, out / "model.onnx")
     shutil.copyfile(model_dir / "tokenizer.json", out / "tokenizer.json")
 
     config = {

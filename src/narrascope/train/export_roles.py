@@ -10,52 +10,15 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-import warnings
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from narrascope.errors import MissingExtraError
 from narrascope.models.artifact import save_artifact
+from narrascope.train.export_encoder import OPSET, export_bert_fp32, quantise_int8
 
 __all__ = ["export_marked_model", "OPSET"]
-
-OPSET = 17
-
-
-def _export_encoder_fp32(encoder: Any, onnx_path: Path) -> None:
-    try:
-        import torch
-    except ImportError as exc:  # pragma: no cover
-        raise MissingExtraError("torch", "train") from exc
-
-    class _Wrapper(torch.nn.Module):
-        """Calls BertModel with keyword arguments (transformers 5 breaks on positional ones)."""
-
-        def __init__(self, model: Any) -> None:
-            super().__init__()
-            self.model = model
-
-        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
-            return self.model(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids).last_hidden_state
-
-    wrapper = _Wrapper(encoder).eval()
-    ids = torch.tensor([[101, 1, 7592, 2, 2088, 102], [101, 1, 7592, 2, 102, 0]], dtype=torch.long)
-    mask = (ids != 0).long()
-    axes = {0: "batch", 1: "sequence"}
-    with torch.inference_mode(), warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # tracer warnings from transformers' masking code; the graph is checked by the tests
-        torch.onnx.export(
-            wrapper,
-            (ids, mask, torch.zeros_like(ids)),
-            str(onnx_path),
-            input_names=["input_ids", "attention_mask", "token_type_ids"],
-            output_names=["last_hidden_state"],
-            dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes, "last_hidden_state": axes},
-            opset_version=OPSET,
-            dynamo=False,
-        )
 
 
 def export_marked_model(
@@ -71,8 +34,6 @@ def export_marked_model(
     """Write the artifact for ``net`` (a trained ``MarkedRoleNet``) to ``out_dir``; returns the directory.
 
     ``extra_arrays`` (e.g. the linear heads of an ensemble) are stored in ``weights.safetensors`` too."""
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     net.eval()
@@ -85,10 +46,11 @@ def export_marked_model(
     }
     with tempfile.TemporaryDirectory(prefix="narrascope-roles-export-") as tmp:
         fp32 = Path(tmp) / "model-fp32.onnx"
-        _export_encoder_fp32(net.encoder, fp32)
+        # the markers ([unused0] = 1, [unused1] = 2) appear in the traced example
+        export_bert_fp32(net.encoder, fp32, [[101, 1, 7592, 2, 2088, 102], [101, 1, 7592, 2, 102, 0]])
         target = out / "model.onnx"
         if quantize:
-            quantize_dynamic(str(fp32), str(target), weight_type=QuantType.QInt8, per_channel=True)
+            quantise_int8(fp32, target)
         else:
             shutil.copyfile(fp32, target)
     shutil.copyfile(tokenizer_file, out / "tokenizer.json")
