@@ -85,3 +85,21 @@ def test_pieces_without_syntax_mentions_skip_the_attribute_pipes() -> None:
 def test_norm_key_cache_returns_the_same_keys() -> None:
     for text in ["the U.S.", "Assad’s", "Élysée", "the U.S."]:
         assert norm_key(text) == norm_key.__wrapped__(text)
+
+
+def test_numpy_blas_gives_the_blis_results(example_text: str) -> None:
+    """The default (numpy's BLAS for spaCy's matrix products, one BLAS thread) finds the same sentences
+    and entities as thinc's blis kernels."""
+    blis = EntityRecognizer(use_blis=True)
+    single = EntityRecognizer(threads=1)
+    assert blis.nlp.get_pipe("ner").model.ops.use_blis is True
+    assert single.nlp.get_pipe("ner").model.ops.use_blis is False
+    assert _result(single, _articles(example_text)) == _result(blis, _articles(example_text))
+    assert _result(shared_recognizer(), _articles(example_text)) == _result(blis, _articles(example_text))
+
+
+@pytest.mark.parametrize(("option", "value"), [("threads", 0), ("threads", -1), ("threads", "2"), ("threads", True), ("use_blis", "no")])
+def test_bad_blas_options_are_config_errors(option: str, value: object) -> None:
+    with pytest.raises(ConfigError, match=option) as info:
+        EntityRecognizer(**{option: value})  # type: ignore[arg-type]
+    assert info.value.source == f"components.entities.{option}"

@@ -14,7 +14,14 @@ mention, after NER, and the lemma is computed for the few head nouns that need
 one.  None of these pipes feeds the parser or NER (they read the ``tok2vec``
 output, kept in ``doc.tensor``), so every sentence, entity, tag and lemma the
 component uses is the one the full pipeline gives.  When a model runs any
-other pipe after them, everything runs in one pass as before.  spaCy is pinned
+other pipe after them, everything runs in one pass as before.
+
+The model's matrix products run through numpy's BLAS (OpenBLAS in the numpy
+wheels) instead of thinc's default ``blis``: on the development machine (AMD
+EPYC) blis is 3x slower per product, and the tok2vec and NER layers took 45 %
+less CPU with the same sentences and entities (BENCHMARKS.md, "Corpus runs").
+``threads`` bounds the BLAS threads while spaCy runs (one per worker when a
+corpus run starts several processes).  spaCy is pinned
 below 3.8.7: later wheels are built with Cython 3, and their parser/NER loops
 take 2.3x the CPU time for the same output (BENCHMARKS.md, "Corpus runs").
 """
@@ -103,6 +110,8 @@ class EntityRecognizer(Component):
         max_chunk_chars: int = MAX_CHUNK_CHARS,
         spacy_batch_size: int = 64,
         defer_attributes: bool = True,
+        use_blis: bool = False,
+        threads: int | None = None,
     ) -> None:
         if isinstance(languages, str):
             languages = [languages]
@@ -116,6 +125,12 @@ class EntityRecognizer(Component):
                 f"spacy_batch_size must be a positive integer, got {spacy_batch_size!r}",
                 source="components.entities.spacy_batch_size",
             )
+        if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int) or threads < 1):
+            raise ConfigError(
+                f"threads must be a positive integer, got {threads!r}", source="components.entities.threads"
+            )
+        if not isinstance(use_blis, bool):
+            raise ConfigError(f"use_blis must be true or false, got {use_blis!r}", source="components.entities.use_blis")
         if max_chunk_chars < 1000:
             raise ConfigError(
                 f"max_chunk_chars must be at least 1000, got {max_chunk_chars}",
@@ -128,6 +143,10 @@ class EntityRecognizer(Component):
         self.spacy_batch_size = spacy_batch_size
         #: run tagger/attribute_ruler only where the alias rules read them (same results, less work)
         self.defer_attributes = bool(defer_attributes)
+        #: thinc's blis kernels for the model's matrix products (default: numpy's BLAS; same results)
+        self.use_blis = use_blis
+        #: BLAS threads while spaCy runs; None = the BLAS library's default (every core)
+        self.threads = threads
         self._nlp: Any = None
         self._late: list[str] = []  # pipes run only on pieces with NORP/GPE/LOC mentions
 
@@ -137,8 +156,11 @@ class EntityRecognizer(Component):
         if self._nlp is None:
             try:
                 import spacy
+                from thinc.api import use_ops
 
-                nlp = spacy.load(self.model)
+                # the models keep the ops they were built with (thinc's Model takes the current ops)
+                with use_ops("numpy", use_blis=self.use_blis):
+                    nlp = spacy.load(self.model)
             except (OSError, ImportError, ValueError) as exc:
                 raise ModelError(
                     f"cannot load spaCy model {self.model!r} ({exc}); install the package that provides it",
@@ -150,16 +172,19 @@ class EntityRecognizer(Component):
         return self._nlp
 
     def predict(self, articles: Sequence[Article]) -> list[EntityPrediction]:
+        from threadpoolctl import threadpool_limits
+
         nlp = self.nlp
         pieces = [segments(a.text, self.max_chunk_chars) for a in articles]
         flat = [(i, s, e) for i, segs in enumerate(pieces) for s, e in segs]
         texts = (articles[i].text[s:e] for i, s, e in flat)
-        docs = list(nlp.pipe(texts, batch_size=self.spacy_batch_size, disable=self._late))
-        if self._late:
-            needy = [doc for doc in docs if any(ent.label_ in _SYNTAX_LABELS for ent in doc.ents)]
-            for name in self._late:
-                if name != "lemmatizer":  # lemmas: only for the head nouns that need one (_lemma)
-                    needy = list(nlp.get_pipe(name).pipe(needy, batch_size=self.spacy_batch_size))
+        with threadpool_limits(limits=self.threads, user_api="blas"):
+            docs = list(nlp.pipe(texts, batch_size=self.spacy_batch_size, disable=self._late))
+            if self._late:
+                needy = [doc for doc in docs if any(ent.label_ in _SYNTAX_LABELS for ent in doc.ents)]
+                for name in self._late:
+                    if name != "lemmatizer":  # lemmas: only for the head nouns that need one (_lemma)
+                        needy = list(nlp.get_pipe(name).pipe(needy, batch_size=self.spacy_batch_size))
         lemmatizer = nlp.get_pipe("lemmatizer") if "lemmatizer" in nlp.pipe_names else None
         sentences: list[list[Span]] = [[] for _ in articles]
         raw: list[list[RawMention]] = [[] for _ in articles]
