@@ -98,3 +98,25 @@ def test_bad_settings_and_pipeline_order():
     with pytest.raises(ConfigError, match="requires"):
         Pipeline([RoleLabeler()])
     assert isinstance(default_registry().create("roles", {"min_confidence": 0.1}), RoleLabeler)
+
+
+def test_blas_threads_are_one_inside_and_restored_after(example_text, entities, role_model, encoder):
+    """predict() runs with one BLAS thread (its products are tiny; more threads only spin against the
+    encoder's) and leaves the process's BLAS settings as they were, with the same roles."""
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    seen: list[int] = []
+
+    class Spy(RoleLabeler):
+        def _predict_one(self, article):
+            seen.extend(p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas")
+            return super()._predict_one(article)
+
+    article = entities(_article(example_text, "blas"))
+    before = [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
+    with_limit = Spy(model=role_model, encoder=encoder)(article.model_copy(deep=True))
+    assert seen and set(seen) == {1}
+    assert [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"] == before
+    with threadpool_limits(limits=1, user_api="blas"):
+        reference = RoleLabeler(model=role_model, encoder=encoder)(article.model_copy(deep=True))
+    assert with_limit.roles == reference.roles and with_limit.entity_roles == reference.entity_roles

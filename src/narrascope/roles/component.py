@@ -105,7 +105,12 @@ class RoleLabeler(Component):
         self._names.clear()
 
     def predict(self, articles: Sequence[Article]) -> list[ArticleRoles]:
-        return [self._predict_one(a) for a in articles]
+        from threadpoolctl import threadpool_limits
+
+        # Its matrix products are tiny; numpy's BLAS threads would only spin against the encoder's
+        # threads (measured: the name encodings took 1.7x the CPU time; BENCHMARKS.md, "Corpus runs").
+        with threadpool_limits(limits=1, user_api="blas"):
+            return [self._predict_one(a) for a in articles]
 
     def set_annotations(self, articles: Sequence[Article], predictions: Sequence[ArticleRoles]) -> None:
         for article, pred in zip(articles, predictions):
