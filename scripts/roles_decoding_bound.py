@@ -2,7 +2,8 @@
 
 Runs the shipped 5-fold CV of the linear role heads on the EN training release, then, on the out-of-fold
 probabilities, divides the fine-role probabilities by the training prior raised to ``a`` and picks ``w``/``tau``
-for the best EMR on those same predictions (optimistic: no held-out data).  Needs the ``train`` extra.
+for the best EMR on those same predictions with the trainer's own search (``tune_decoding``; optimistic: no
+held-out data).  Needs the ``train`` extra.
 
     python scripts/roles_decoding_bound.py [--data DIR] [--cache-dir /tmp/narrascope-cache]
 """
@@ -16,9 +17,7 @@ import numpy as np
 from narrascope.models.encoder import SentenceEncoder
 from narrascope.roles.dataset import dataset_features, label_matrix, load_role_dataset
 from narrascope.roles.embed_cache import CachedEncoder
-from narrascope.roles.model import decode_roles
-from narrascope.roles.scorer import score_st1
-from narrascope.roles.training import DEFAULT_FEATURES, _rows_from, cross_validate_roles
+from narrascope.roles.training import DEFAULT_FEATURES, cross_validate_roles, tune_decoding
 from narrascope.taxonomy.roles import load_role_taxonomy
 
 
@@ -36,17 +35,11 @@ def main() -> None:
     p_fine, p_main = cv.proba
     y_fine, _ = label_matrix(dataset.rows, taxonomy.fine_roles, taxonomy.main_roles)
     prior = y_fine.sum(axis=0) / y_fine.sum() + 1e-3
-    fine_main = np.array([taxonomy.main_roles.index(taxonomy.main_of(f)) for f in taxonomy.fine_roles])
-    rows = list(dataset.rows)
     for a in (0.0, 0.25, 0.5, 0.75, 1.0):
         q = p_fine / prior**a
         q /= q.sum(axis=1, keepdims=True)
-        best = max(
-            (score_st1(rows, _rows_from(decode_roles(q, p_main, fine_main, w=w, tau=t), rows, taxonomy.fine_roles, taxonomy.main_roles)).emr, w, t)
-            for w in (0.0, 0.25, 0.5, 0.75, 1.0)
-            for t in (0.5, 0.7, 0.9, 1.01)
-        )
-        print(f"prior^{a}: best EMR on the same predictions {best[0]:.3f} (w={best[1]}, tau={best[2]})")
+        w, tau, (emr, _main) = tune_decoding(q, p_main, dataset.rows, taxonomy)
+        print(f"prior^{a}: best EMR on the same predictions {emr:.3f} (w={w}, tau={tau})")
 
 
 if __name__ == "__main__":

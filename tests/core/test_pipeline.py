@@ -8,6 +8,8 @@ from narrascope.config.settings import load_settings
 from narrascope.doc import Article
 from narrascope.errors import ConfigError, PipelineError
 from narrascope.pipeline import Component, Pipeline, Registry
+from narrascope.pipeline.component import check_threads
+from narrascope.pipeline.registry import default_registry
 
 
 class Upper(Component):
@@ -79,3 +81,17 @@ def test_registry_builds_from_settings_and_names_unknown_components() -> None:
         Pipeline.from_settings(
             load_settings(overrides=['pipeline.components=["upper"]', "components.upper.x=1"]), registry=registry
         )
+
+
+@pytest.mark.parametrize("component", ["entities", "embeddings", "roles", "techniques"])
+@pytest.mark.parametrize("value", [0, -2, "2", 1.5, True])
+def test_bad_threads_option_is_a_config_error_naming_the_component(component: str, value: object) -> None:
+    """Every component with a ``threads`` option checks it the same way (check_threads), before loading a model."""
+    with pytest.raises(ConfigError, match="threads must be a positive integer") as info:
+        default_registry().create(component, {"threads": value})
+    assert info.value.source == f"components.{component}.threads"
+
+
+def test_check_threads_accepts_none_and_positive_integers() -> None:
+    assert check_threads(None, "x") is None
+    assert check_threads(3, "x") == 3

@@ -17,7 +17,7 @@ import numpy as np
 from narrascope.doc import Article
 from narrascope.errors import Codes, ConfigError
 from narrascope.models.encoder import SentenceEncoder
-from narrascope.pipeline.component import Component
+from narrascope.pipeline.component import Component, check_threads
 
 __all__ = ["SentenceEmbedder", "VECTORS_KEY"]
 
@@ -47,12 +47,7 @@ class SentenceEmbedder(Component):
                 code=Codes.BAD_CONFIG,
                 source="components.embeddings.batch_size",
             )
-        if threads is not None and (not isinstance(threads, int) or threads < 1):
-            raise ConfigError(
-                f"threads must be a positive integer, got {threads!r}",
-                code=Codes.BAD_CONFIG,
-                source="components.embeddings.threads",
-            )
+        check_threads(threads, "embeddings")
         if languages is not None:
             if isinstance(languages, str) or not all(isinstance(x, str) for x in languages):
                 raise ConfigError(

@@ -36,7 +36,7 @@ from typing import Any
 from narrascope.components.entity_aliases import LABEL_TYPES, RawMention, build_entities
 from narrascope.doc import Article, Entity, Span
 from narrascope.errors import Codes, ConfigError, ModelError
-from narrascope.pipeline.component import Component
+from narrascope.pipeline.component import Component, check_threads
 
 __all__ = ["EntityRecognizer", "EntityPrediction", "segments", "late_pipes", "MAX_CHUNK_CHARS"]
 
@@ -125,10 +125,6 @@ class EntityRecognizer(Component):
                 f"spacy_batch_size must be a positive integer, got {spacy_batch_size!r}",
                 source="components.entities.spacy_batch_size",
             )
-        if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int) or threads < 1):
-            raise ConfigError(
-                f"threads must be a positive integer, got {threads!r}", source="components.entities.threads"
-            )
         if not isinstance(use_blis, bool):
             raise ConfigError(f"use_blis must be true or false, got {use_blis!r}", source="components.entities.use_blis")
         if max_chunk_chars < 1000:
@@ -146,7 +142,7 @@ class EntityRecognizer(Component):
         #: thinc's blis kernels for the model's matrix products (default: numpy's BLAS; same results)
         self.use_blis = use_blis
         #: BLAS threads while spaCy runs; None = the BLAS library's default (every core)
-        self.threads = threads
+        self.threads = check_threads(threads, "entities")
         self._nlp: Any = None
         self._late: list[str] = []  # pipes run only on pieces with NORP/GPE/LOC mentions
 

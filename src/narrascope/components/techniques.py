@@ -13,7 +13,7 @@ import numpy as np
 
 from narrascope.doc import Article, TechniqueSpan
 from narrascope.errors import Codes, ConfigError
-from narrascope.pipeline.component import Component
+from narrascope.pipeline.component import Component, check_threads
 
 __all__ = ["TechniqueDetector"]
 
@@ -42,6 +42,7 @@ class TechniqueDetector(Component):
         from narrascope.techniques.model import load_technique_model
         from narrascope.techniques.taxonomy import load_techniques
 
+        check_threads(threads, "techniques")
         for key, value in (("sentence_level", sentence_level), ("span_level", span_level)):
             if not isinstance(value, bool):
                 raise ConfigError(f"{key} must be true or false, got {value!r}", code=Codes.BAD_CONFIG, source=f"components.techniques.{key}")

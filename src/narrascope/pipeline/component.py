@@ -16,14 +16,23 @@ from itertools import islice
 from typing import Any, ClassVar
 
 from narrascope.doc import Article
+from narrascope.errors import ConfigError
 
-__all__ = ["Component", "batched"]
+__all__ = ["Component", "batched", "check_threads"]
 
 
 def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
     it = iter(items)
     while batch := list(islice(it, max(size, 1))):
         yield batch
+
+
+def check_threads(threads: object, component: str) -> int | None:
+    """A component's ``threads`` option: ``None`` (the library's default) or a positive integer;
+    anything else raises ConfigError naming ``components.<component>.threads``."""
+    if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int) or threads < 1):
+        raise ConfigError(f"threads must be a positive integer, got {threads!r}", source=f"components.{component}.threads")
+    return threads
 
 
 class Component:

@@ -30,7 +30,7 @@ import numpy as np
 
 from narrascope.doc import Article, EntityRoles, RoleAssignment
 from narrascope.errors import ConfigError
-from narrascope.pipeline.component import Component
+from narrascope.pipeline.component import Component, check_threads
 from narrascope.roles.features import MentionInput, build_features, sentence_of, split_sentence_spans
 from narrascope.roles.loader import AnyRoleModel, load_role_model
 from narrascope.roles.marked_model import MarkedRoleModel
@@ -70,8 +70,7 @@ class RoleLabeler(Component):
         (0 keeps every mention); ``threads``: onnxruntime threads of the models it loads."""
         if isinstance(min_confidence, bool) or not isinstance(min_confidence, (int, float)) or not 0 <= min_confidence <= 1:
             raise ConfigError(f"min_confidence must be a number in [0, 1], got {min_confidence!r}", source="components.roles.min_confidence")
-        if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int) or threads < 1):
-            raise ConfigError(f"threads must be a positive integer, got {threads!r}", source="components.roles.threads")
+        check_threads(threads, "roles")
         if languages is not None:
             if isinstance(languages, str) or not languages or not all(isinstance(x, str) and x for x in languages):
                 raise ConfigError(f"languages must be a non-empty list of codes, got {languages!r}", source="components.roles.languages")
