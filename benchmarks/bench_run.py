@@ -7,6 +7,8 @@ full  — end-to-end articles/s and peak RSS for a pipeline over the real raw do
 scale — how time, memory, store size and query times grow with a synthetic corpus of real
         paragraphs recombined (1k → 100k articles), one fresh process per size:
             python benchmarks/bench_run.py scale --sizes 1000,10000,100000 --components language
+        every component on English-only articles (paragraphs of the EN documents recombined):
+            python benchmarks/bench_run.py scale --sizes 1000,5000 --components all --langs EN --workers 2
 
 Corpora and stores go to /tmp/narrascope-cache/bench/; results print as JSON lines.
 """
@@ -81,14 +83,19 @@ def raw_corpus(langs: list[str]) -> Path:
     return out
 
 
-def synthetic_corpus(n: int, seed: int = 13) -> Path:
-    """``n`` articles, each a real title line and 6 real paragraphs drawn at random (EN, BG, PT, RU, HI)."""
-    out = CACHE / f"synthetic-{n}.jsonl"
+ALL_LANGS = ["EN", "BG", "HI", "PT", "RU"]
+
+
+def synthetic_corpus(n: int, seed: int = 13, langs: list[str] | None = None) -> Path:
+    """``n`` articles, each a real title line and 6 real paragraphs drawn at random from ``langs`` (default all five)."""
+    langs = langs or ALL_LANGS
+    tag = "" if sorted(langs) == sorted(ALL_LANGS) else "-" + "-".join(langs)
+    out = CACHE / f"synthetic-{n}{tag}.jsonl"
     if out.exists():
         return out
     paragraphs: list[str] = []
     titles: list[str] = []
-    for doc in sorted(RAW.glob("*/raw-documents/*.txt")):
+    for doc in sorted(p for lang in langs for p in (RAW / lang / "raw-documents").glob("*.txt")):
         text = doc.read_text(encoding="utf-8")
         title, _, body = text.partition("\n")
         titles.append(title.strip())
@@ -180,21 +187,25 @@ def bench_full(args: argparse.Namespace) -> None:
     print(json.dumps(result), flush=True)
 
 
-def _scale_one(n: int, components: list[str], batch_size: int, workers: int) -> dict:
+def _scale_one(n: int, components: list[str], batch_size: int, workers: int, langs: list[str]) -> dict:
     from narrascope.dedup import list_clusters
     from narrascope.scale import run_corpus
     from narrascope.store import SQLiteStore
 
-    corpus = synthetic_corpus(n)
+    corpus = synthetic_corpus(n, langs=langs)
     db = CACHE / f"scale-{n}.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     settings = _settings(db, components, batch_size)
+    load_before = _load()
     t0 = time.perf_counter()
+    cpu0 = _cpu_seconds()
     engine = "local" if workers == 1 else "multiprocess"
     with SQLiteStore(db) as store:
         summary = run_corpus([corpus], store=store, settings=settings, engine=engine, workers=workers)
         wall = time.perf_counter() - t0
+        cpu = _cpu_seconds() - cpu0
+        load_after = _load()
         rng = random.Random(1)
         ids = [f"syn-{rng.randrange(n):06d}" for _ in range(200)]
         timings = {}
@@ -217,9 +228,13 @@ def _scale_one(n: int, components: list[str], batch_size: int, workers: int) -> 
         rerun_s = time.perf_counter() - rerun_t
     size = sum(Path(f"{db}{s}").stat().st_size for s in ("", "-wal") if Path(f"{db}{s}").exists())
     return {
-        "mode": "scale", "articles": n, "components": components, "workers": workers, "analysed": summary.analysed,
+        "mode": "scale", "articles": n, "langs": langs, "components": components, "workers": workers,
+        "analysed": summary.analysed, "failed_articles": len(summary.failed_articles),
         "wall_s": round(wall, 1), "analyse_s": round(summary.analyse_seconds, 1),
         "articles_per_s": round(summary.articles_per_second, 1),
+        "end_to_end_articles_per_s": round(summary.analysed / wall, 2),
+        "cpu_s": round(cpu, 1), "cpu_ms_per_article": round(1000 * cpu / max(summary.analysed, 1), 1),
+        "load_avg_before": load_before, "load_avg_after": load_after,
         "dedup_s": round(summary.duplicates.seconds, 1) if summary.duplicates else None,
         "clusters": summary.duplicates.clusters if summary.duplicates else None,
         "rerun_all_skipped_s": round(rerun_s, 1), "rerun_analysed": rerun.analysed,
@@ -230,12 +245,13 @@ def _scale_one(n: int, components: list[str], batch_size: int, workers: int) -> 
 
 def bench_scale(args: argparse.Namespace) -> None:
     components = _components(args.components)
+    langs = args.langs.split(",")
     for n in [int(x) for x in args.sizes.split(",")]:
         if args.inner:
-            print(json.dumps(_scale_one(n, components, args.batch_size, args.workers)), flush=True)
+            print(json.dumps(_scale_one(n, components, args.batch_size, args.workers, langs)), flush=True)
             continue
         cmd = [sys.executable, __file__, "scale", "--sizes", str(n), "--components", ",".join(components),
-               "--batch-size", str(args.batch_size), "--workers", str(args.workers), "--inner"]
+               "--langs", args.langs, "--batch-size", str(args.batch_size), "--workers", str(args.workers), "--inner"]
         subprocess.run(cmd, check=True)
 
 
@@ -252,6 +268,7 @@ def main() -> None:
     scale = sub.add_parser("scale")
     scale.add_argument("--sizes", default="1000,10000,100000")
     scale.add_argument("--components", default="language")
+    scale.add_argument("--langs", default=",".join(ALL_LANGS), help="languages whose paragraphs are recombined")
     scale.add_argument("--batch-size", type=int, default=64)
     scale.add_argument("--workers", type=int, default=1)
     scale.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
