@@ -31,6 +31,7 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("NARRASCOPE_SHARED", REPO.parent / "shared"))
 RAW = SHARED / "data/semeval2025-task10/target_4_December_release"
 CACHE = Path("/tmp/narrascope-cache/bench")
+ALL_LANGS = ["EN", "BG", "HI", "PT", "RU"]
 ALL = ["language", "entities", "embeddings", "roles", "narratives", "techniques", "genre"]
 
 
@@ -83,13 +84,10 @@ def raw_corpus(langs: list[str]) -> Path:
     return out
 
 
-ALL_LANGS = ["EN", "BG", "HI", "PT", "RU"]
-
-
 def synthetic_corpus(n: int, seed: int = 13, langs: list[str] | None = None) -> Path:
     """``n`` articles, each a real title line and 6 real paragraphs drawn at random from ``langs`` (default all five)."""
     langs = langs or ALL_LANGS
-    tag = "" if sorted(langs) == sorted(ALL_LANGS) else "-" + "-".join(langs)
+    tag = "" if sorted(langs) == sorted(ALL_LANGS) else "-" + "-".join(sorted(langs))
     out = CACHE / f"synthetic-{n}{tag}.jsonl"
     if out.exists():
         return out
@@ -260,7 +258,7 @@ def main() -> None:
     sub = parser.add_subparsers(dest="mode", required=True)
     full = sub.add_parser("full")
     full.add_argument("--components", default="default", help="default | all | comma-separated names")
-    full.add_argument("--langs", default="EN,BG,HI,PT,RU")
+    full.add_argument("--langs", default=",".join(ALL_LANGS))
     full.add_argument("--engine", default="local", choices=["local", "multiprocess"])
     full.add_argument("--workers", type=int, default=1)
     full.add_argument("--batch-size", type=int, default=16)
