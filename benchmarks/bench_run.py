@@ -4,6 +4,8 @@ full  — end-to-end articles/s and peak RSS for a pipeline over the real raw do
         SemEval-2025 Task 10 training release, the bare sentence encoder's throughput over the same
         sentences, and the time per component (profile):
             python benchmarks/bench_run.py full --components all --workers 1
+        1,197 real English articles (the 399 EN documents three times, under new ids):
+            python benchmarks/bench_run.py full --components all --langs EN --copies 3 --engine multiprocess --workers 2
 scale — how time, memory, store size and query times grow with a synthetic corpus of real
         paragraphs recombined (1k → 100k articles), one fresh process per size:
             python benchmarks/bench_run.py scale --sizes 1000,10000,100000 --components language
@@ -71,16 +73,22 @@ def _load() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
 
-def raw_corpus(langs: list[str]) -> Path:
-    out = CACHE / f"raw-{'-'.join(langs)}.jsonl"
+def raw_corpus(langs: list[str], copies: int = 1) -> Path:
+    """The raw documents of ``langs`` as JSONL; with ``copies`` > 1 the whole list again under new ids
+    (``<stem>-copy<k>``), so a corpus of real articles can pass 1,000 when one language has fewer.  The
+    copies of a document lie one whole list apart, never in one batch, so no step sees a repeat."""
+    out = CACHE / f"raw-{'-'.join(langs)}{f'-x{copies}' if copies > 1 else ''}.jsonl"
     if out.exists():
         return out
     with open(out, "w", encoding="utf-8") as fh:
-        for lang in langs:
-            for doc in sorted((RAW / lang / "raw-documents").glob("*.txt")):
-                text = doc.read_text(encoding="utf-8")
-                title, _, body = text.partition("\n")
-                fh.write(json.dumps({"id": doc.stem, "title": title.strip(), "text": body.strip() or title}, ensure_ascii=False) + "\n")
+        for k in range(copies):
+            for lang in langs:
+                for doc in sorted((RAW / lang / "raw-documents").glob("*.txt")):
+                    text = doc.read_text(encoding="utf-8")
+                    title, _, body = text.partition("\n")
+                    doc_id = doc.stem if k == 0 else f"{doc.stem}-copy{k}"
+                    record = {"id": doc_id, "title": title.strip(), "text": body.strip() or title}
+                    fh.write(json.dumps(record, ensure_ascii=False) + "\n")
     return out
 
 
@@ -133,7 +141,9 @@ def bench_full(args: argparse.Namespace) -> None:
     from narrascope.store import SQLiteStore
 
     components = _components(args.components)
-    corpus = raw_corpus(args.langs.split(","))
+    if args.copies < 1:
+        raise SystemExit(f"--copies must be at least 1, not {args.copies}")
+    corpus = raw_corpus(args.langs.split(","), args.copies)
     db = CACHE / f"full-{args.engine}-{args.workers}.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
@@ -146,12 +156,20 @@ def bench_full(args: argparse.Namespace) -> None:
         wall = time.perf_counter() - t0
         cpu = _cpu_seconds() - cpu0  # the workers have been joined: their CPU time is counted
         load_after = _load()
-        sentences = [s.text for a in store.iter_articles() for s in a.sentences]
+        by_id = {a.id: [s.text for s in a.sentences] for a in store.iter_articles()}
+        # the pipeline's batches: input order, ``batch_size`` articles, one encode() call each (the
+        # encoder runs a text repeated within one call once, so one call over everything would be unfair)
+        order = [json.loads(line)["id"] for line in corpus.read_text(encoding="utf-8").splitlines()]
+        order = [i for i in order if i in by_id]
+        batches = [[t for i in order[k : k + args.batch_size] for t in by_id[i]] for k in range(0, len(order), args.batch_size)]
+        sentences = [t for b in batches for t in b]
+        if len(order) != len(by_id):
+            raise SystemExit(f"{len(by_id) - len(order)} stored articles are not in {corpus}")
         by_lang: dict[str, int] = {}
         for a in store.iter_articles():
             by_lang[a.language or "?"] = by_lang.get(a.language or "?", 0) + 1
     result = {
-        "mode": "full", "components": components, "engine": args.engine, "workers": args.workers,
+        "mode": "full", "copies": args.copies, "components": components, "engine": args.engine, "workers": args.workers,
         "cpus": os.cpu_count(), "articles": summary.analysed, "languages": by_lang, "sentences": len(sentences),
         "failed_articles": len(summary.failed_articles), "failed_inputs": len(summary.failed_inputs),
         "wall_s": round(wall, 1), "analyse_s": round(summary.analyse_seconds, 1),
@@ -170,7 +188,8 @@ def bench_full(args: argparse.Namespace) -> None:
         encoder = SentenceEncoder.load()
         t = time.perf_counter()
         c = _cpu_seconds()
-        encoder.encode(sentences, batch_size=64)
+        for batch in batches:
+            encoder.encode(batch, batch_size=64)
         enc = time.perf_counter() - t
         enc_cpu = _cpu_seconds() - c
         result.update({
@@ -262,6 +281,7 @@ def main() -> None:
     full.add_argument("--engine", default="local", choices=["local", "multiprocess"])
     full.add_argument("--workers", type=int, default=1)
     full.add_argument("--batch-size", type=int, default=16)
+    full.add_argument("--copies", type=int, default=1, help="the documents this many times, under new ids")
     full.add_argument("--profile", type=int, default=0, help="also time each component over this many articles")
     scale = sub.add_parser("scale")
     scale.add_argument("--sizes", default="1000,10000,100000")
