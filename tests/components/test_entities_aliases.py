@@ -117,3 +117,26 @@ def test_curly_possessives_are_cut(text: str) -> None:
     for entity in a.entities:
         for m in entity.mentions:
             assert not m.text.endswith(("’s", "'s"))
+
+
+def test_occurrence_scan_matches_the_whole_word_regular_expression() -> None:
+    """The str.find scan must find exactly what the former lookaround pattern found."""
+    import random
+    import re
+
+    from narrascope.components.entity_aliases import _occurrences
+
+    def reference(text: str, surface: str) -> list[tuple[int, int]]:
+        pattern = r"(?<![\w\-‐‑])" + re.escape(surface) + r"(?![\w\-‐‑])"
+        return [m.span() for m in re.finditer(pattern, text)]
+
+    rng = random.Random(7)
+    alphabet = "aAb -‐‑_1٣é.'’ \n(Ж"  # letters, hyphens, underscore, digits (incl. Arabic-Indic), quotes
+    surfaces = ["a", "aa", "ab", "a a", "Ab", "é", "a-b", "Жa", ".a", "a.", "aba"]
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        surface = rng.choice(surfaces)
+        assert list(_occurrences(text, surface)) == reference(text, surface), (text, surface)
+    # overlapping candidates: after a match the scan resumes at its end, after a miss at the next character
+    assert list(_occurrences("aa aa aaa a", "aa")) == [(0, 2), (3, 5)]
+    assert list(_occurrences("", "aa")) == []
