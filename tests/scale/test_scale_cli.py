@@ -103,7 +103,12 @@ def test_ctrl_c_with_worker_processes_stops_cleanly_and_resumes(tmp_path: Path, 
         "run", str(corpus), "--db", str(db), "--workers", "2", "--json",
         "--set", 'pipeline.components=["language","entities"]', "--set", "pipeline.batch_size=4",
     )
-    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    # Ctrl-C's default action, whatever the test runner inherited: a runner started in the background from a
+    # script (`bash .ci/run &`) passes SIGINT on ignored, and Python then installs no KeyboardInterrupt handler
+    proc = subprocess.Popen(
+        args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     deadline = time.time() + 180
     while _count(db) < 8 and time.time() < deadline and proc.poll() is None:
         time.sleep(0.2)

@@ -6,6 +6,13 @@ once (``setup``) and keeps it for the chunk.  Records travel as JSON strings (ar
 records have no fixed Arrow schema).  Order is preserved and results are handed back
 batch by batch, so the caller stores them as they come; a cluster that goes away raises
 PipelineError C004 and the stored batches stay stored (the next run resumes).
+
+A lost head is noticed by a watchdog thread, which wakes the main thread with ``SIGUSR2``
+and a handler of ours (installed for the run, the previous one restored after).  It does
+not use ``SIGINT``: a run started in the background from a script (``narrascope run ... &``)
+inherits ``SIGINT`` ignored, and the wake-up would be lost.  When the executor does not run
+in the main thread (signal handlers can only be set there), nothing is signalled and Ray's
+own error ends the run, later, with the same C004 error.
 """
 
 from __future__ import annotations
@@ -21,6 +28,14 @@ from narrascope.errors import Codes, MissingExtraError, NarrascopeError, Pipelin
 from narrascope.scale.stage import Stage
 
 __all__ = ["RayExecutor"]
+
+#: The signal the watchdog wakes the main thread with (None where the platform has no SIGUSR2).
+_WAKE_SIGNAL: signal.Signals | None = getattr(signal, "SIGUSR2", None)
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    """The wake-up handler: a KeyboardInterrupt in the main thread, which the run turns into the failure."""
+    raise KeyboardInterrupt
 
 
 def _ray() -> Any:
@@ -58,6 +73,8 @@ class RayExecutor:
         self.failure: PipelineError | None = None
         self._stop = threading.Event()
         self._watchdog: threading.Thread | None = None
+        self._wake = False  # our handler is installed for _WAKE_SIGNAL
+        self._previous_handler: Any = None
 
     def _watch(self, host: str, port: int, grace: float) -> None:
         """Ray ends the driver process itself about 60 s after its head is gone; notice it first
@@ -81,8 +98,9 @@ class RayExecutor:
                     code=Codes.CLUSTER,
                     source=self.address,
                 )
-                # a real SIGINT to the main thread: it also wakes a blocked wait, which interrupt_main() does not
-                signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
+                if self._wake and _WAKE_SIGNAL is not None:
+                    # a real signal to the main thread: it also wakes a blocked wait, which interrupt_main() does not
+                    signal.pthread_kill(threading.main_thread().ident, _WAKE_SIGNAL)  # type: ignore[arg-type]
                 return
 
     def _start_watchdog(self, grace: float = 8.0) -> None:
@@ -91,6 +109,10 @@ class RayExecutor:
         host, _, port = self.address.rpartition(":")
         if host.startswith("ray://") or not port.isdigit():
             return
+        self._stop.clear()
+        if _WAKE_SIGNAL is not None and threading.current_thread() is threading.main_thread():
+            self._previous_handler = signal.signal(_WAKE_SIGNAL, _interrupt)
+            self._wake = True
         self._watchdog = threading.Thread(target=self._watch, args=(host, int(port), grace), daemon=True)
         self._watchdog.start()
 
@@ -165,8 +187,21 @@ class RayExecutor:
         if chunk:
             yield from self._run_chunk(chunk)
 
-    def close(self) -> None:
+    def _stop_watchdog(self) -> None:
+        """Stop the watchdog, then give the wake-up signal back its previous handler."""
         self._stop.set()
+        if self._watchdog is not None:
+            self._watchdog.join(timeout=10)  # it checks every second; a connection attempt takes at most 2 s
+            if self._watchdog.is_alive():
+                return  # keep our handler: a late wake-up must not meet the default action (end the process)
+            self._watchdog = None
+        if self._wake and _WAKE_SIGNAL is not None and threading.current_thread() is threading.main_thread():
+            previous = self._previous_handler
+            signal.signal(_WAKE_SIGNAL, previous if previous is not None else signal.SIG_DFL)
+            self._wake = False
+
+    def close(self) -> None:
+        self._stop_watchdog()
         if self._connected:
             try:
                 if self.failure is None:  # with the head gone, shutdown would wait for it
