@@ -74,7 +74,7 @@ def test_ray_run_equals_local_run_then_a_lost_cluster_is_a_clear_error(
         "--engine", "ray", "--address", cluster.address, "--workers", "2", "--json",
         "--set", 'pipeline.components=["language","entities"]', "--set", "pipeline.batch_size=4",
     ]
-    # started as a background job from a script would start it: SIGINT ignored (the watchdog must not need it)
+    # as a background job started from a script runs: SIGINT ignored (the watchdog must not need it)
     proc = subprocess.Popen(
         args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),

@@ -11,8 +11,9 @@ A lost head is noticed by a watchdog thread, which wakes the main thread with ``
 and a handler of ours (installed for the run, the previous one restored after).  It does
 not use ``SIGINT``: a run started in the background from a script (``narrascope run ... &``)
 inherits ``SIGINT`` ignored, and the wake-up would be lost.  When the executor does not run
-in the main thread (signal handlers can only be set there), nothing is signalled and Ray's
-own error ends the run, later, with the same C004 error.
+in the main thread (signal handlers can only be set there), nothing is signalled: the failure
+is still recorded in ``failure``, and the run ends when Ray gives up on the head (about 60 s
+later; Ray may then end the process itself).
 """
 
 from __future__ import annotations
