@@ -73,6 +73,20 @@ def _load() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
 
+def _run_figures(summary, wall: float, cpu: float, load_before: list[float], load_after: list[float]) -> dict:
+    """What both modes report about one ``run_corpus`` call: times, rates, CPU, load, duplicates."""
+    return {
+        "failed_articles": len(summary.failed_articles),
+        "wall_s": round(wall, 1), "analyse_s": round(summary.analyse_seconds, 1),
+        "end_to_end_articles_per_s": round(summary.analysed / wall, 2),
+        # CPU time of the run (all processes, incl. loading the models): less sensitive to other jobs than wall time
+        "cpu_s": round(cpu, 1), "cpu_ms_per_article": round(1000 * cpu / max(summary.analysed, 1), 1),
+        "load_avg_before": load_before, "load_avg_after": load_after,
+        "dedup_s": round(summary.duplicates.seconds, 1) if summary.duplicates else None,
+        "clusters": summary.duplicates.clusters if summary.duplicates else None,
+    }
+
+
 def raw_corpus(langs: list[str], copies: int = 1) -> Path:
     """The raw documents of ``langs`` as JSONL; with ``copies`` > 1 the whole list again under new ids
     (``<stem>-copy<k>``), so a corpus of real articles can pass 1,000 when one language has fewer.  The
@@ -156,30 +170,24 @@ def bench_full(args: argparse.Namespace) -> None:
         wall = time.perf_counter() - t0
         cpu = _cpu_seconds() - cpu0  # the workers have been joined: their CPU time is counted
         load_after = _load()
-        by_id = {a.id: [s.text for s in a.sentences] for a in store.iter_articles()}
+        by_id: dict[str, list[str]] = {}
+        by_lang: dict[str, int] = {}
+        for a in store.iter_articles():
+            by_id[a.id] = [s.text for s in a.sentences]
+            by_lang[a.language or "?"] = by_lang.get(a.language or "?", 0) + 1
         # the pipeline's batches: input order, ``batch_size`` articles, one encode() call each (the
         # encoder runs a text repeated within one call once, so one call over everything would be unfair)
         order = [json.loads(line)["id"] for line in corpus.read_text(encoding="utf-8").splitlines()]
         order = [i for i in order if i in by_id]
-        batches = [[t for i in order[k : k + args.batch_size] for t in by_id[i]] for k in range(0, len(order), args.batch_size)]
-        sentences = [t for b in batches for t in b]
         if len(order) != len(by_id):
             raise SystemExit(f"{len(by_id) - len(order)} stored articles are not in {corpus}")
-        by_lang: dict[str, int] = {}
-        for a in store.iter_articles():
-            by_lang[a.language or "?"] = by_lang.get(a.language or "?", 0) + 1
+        batches = [[t for i in order[k : k + args.batch_size] for t in by_id[i]] for k in range(0, len(order), args.batch_size)]
+        sentences = [t for b in batches for t in b]
     result = {
         "mode": "full", "copies": args.copies, "components": components, "engine": args.engine, "workers": args.workers,
         "cpus": os.cpu_count(), "articles": summary.analysed, "languages": by_lang, "sentences": len(sentences),
-        "failed_articles": len(summary.failed_articles), "failed_inputs": len(summary.failed_inputs),
-        "wall_s": round(wall, 1), "analyse_s": round(summary.analyse_seconds, 1),
-        "articles_per_s": round(summary.articles_per_second, 2),
-        "end_to_end_articles_per_s": round(summary.analysed / wall, 2),
-        # CPU time of the run (all processes, incl. loading the models): less sensitive to other jobs than wall time
-        "cpu_s": round(cpu, 1), "cpu_ms_per_article": round(1000 * cpu / max(summary.analysed, 1), 1),
-        "load_avg_before": load_before, "load_avg_after": load_after,
-        "dedup_s": round(summary.duplicates.seconds, 1) if summary.duplicates else None,
-        "clusters": summary.duplicates.clusters if summary.duplicates else None,
+        "failed_inputs": len(summary.failed_inputs), "articles_per_s": round(summary.articles_per_second, 2),
+        **_run_figures(summary, wall, cpu, load_before, load_after),
         **_peak_rss_mb(),
     }
     if "embeddings" in components and sentences:
@@ -249,14 +257,8 @@ def _scale_one(n: int, components: list[str], batch_size: int, workers: int, lan
     size = sum(Path(f"{db}{s}").stat().st_size for s in ("", "-wal") if Path(f"{db}{s}").exists())
     return {
         "mode": "scale", "articles": n, "langs": langs, "components": components, "workers": workers,
-        "analysed": summary.analysed, "failed_articles": len(summary.failed_articles),
-        "wall_s": round(wall, 1), "analyse_s": round(summary.analyse_seconds, 1),
-        "articles_per_s": round(summary.articles_per_second, 1),
-        "end_to_end_articles_per_s": round(summary.analysed / wall, 2),
-        "cpu_s": round(cpu, 1), "cpu_ms_per_article": round(1000 * cpu / max(summary.analysed, 1), 1),
-        "load_avg_before": load_before, "load_avg_after": load_after,
-        "dedup_s": round(summary.duplicates.seconds, 1) if summary.duplicates else None,
-        "clusters": summary.duplicates.clusters if summary.duplicates else None,
+        "analysed": summary.analysed, "articles_per_s": round(summary.articles_per_second, 1),
+        **_run_figures(summary, wall, cpu, load_before, load_after),
         "rerun_all_skipped_s": round(rerun_s, 1), "rerun_analysed": rerun.analysed,
         "store_mb": round(size / 1e6, 1), "store_kb_per_article": round(size / 1e3 / n, 1),
         **timings, **_peak_rss_mb(),
