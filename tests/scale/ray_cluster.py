@@ -12,7 +12,8 @@ import time
 from dataclasses import dataclass
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A loopback port nothing listens on (once the probing socket is closed)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -49,7 +50,7 @@ class LocalRayCluster:
 
 def start_cluster(cpus_per_node: int = 1) -> LocalRayCluster:
     ray = shutil.which("ray") or os.path.join(os.path.dirname(sys.executable), "ray")
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0"}
     common = [f"--num-cpus={cpus_per_node}", "--block", "--disable-usage-stats"]
     head = subprocess.Popen(

@@ -14,13 +14,9 @@ import pytest
 from narrascope.errors import Codes
 from narrascope.scale.executors.ray import RayExecutor
 
+from ray_cluster import free_port as _closed_port  # a port nothing listens on
+
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGUSR2"), reason="needs POSIX signals")
-
-
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]  # nothing listens once the socket is closed
 
 
 @pytest.fixture
