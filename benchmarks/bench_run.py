@@ -94,15 +94,16 @@ def raw_corpus(langs: list[str], copies: int = 1) -> Path:
     out = CACHE / f"raw-{'-'.join(langs)}{f'-x{copies}' if copies > 1 else ''}.jsonl"
     if out.exists():
         return out
+    records = []  # each document read once, whatever ``copies`` is
+    for lang in langs:
+        for doc in sorted((RAW / lang / "raw-documents").glob("*.txt")):
+            title, _, body = doc.read_text(encoding="utf-8").partition("\n")
+            records.append({"id": doc.stem, "title": title.strip(), "text": body.strip() or title})
     with open(out, "w", encoding="utf-8") as fh:
         for k in range(copies):
-            for lang in langs:
-                for doc in sorted((RAW / lang / "raw-documents").glob("*.txt")):
-                    text = doc.read_text(encoding="utf-8")
-                    title, _, body = text.partition("\n")
-                    doc_id = doc.stem if k == 0 else f"{doc.stem}-copy{k}"
-                    record = {"id": doc_id, "title": title.strip(), "text": body.strip() or title}
-                    fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+            for record in records:
+                copy = record if k == 0 else {**record, "id": f"{record['id']}-copy{k}"}
+                fh.write(json.dumps(copy, ensure_ascii=False) + "\n")
     return out
 
 
