@@ -12,6 +12,7 @@ from __future__ import annotations
 import builtins
 import json
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -43,6 +44,32 @@ def quote_fts_query(query: str) -> str:
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
+def _is_busy(exc: sqlite3.Error) -> bool:
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    return name.startswith("SQLITE_BUSY") or "database is locked" in str(exc)
+
+
+def _switch_to_wal(conn: sqlite3.Connection, timeout: float) -> None:
+    """``PRAGMA journal_mode = WAL``, retried until ``timeout`` seconds have passed.
+
+    Changing the journal mode needs an exclusive lock, and SQLite answers SQLITE_BUSY at
+    once, without its busy handler, when several connections open a new file together
+    (the handler would deadlock there), so ``busy_timeout`` alone does not cover it.
+    """
+    deadline = time.monotonic() + timeout
+    pause = 0.005
+    while True:
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                conn.execute("PRAGMA journal_mode = WAL").fetchone()
+            return
+        except sqlite3.OperationalError as exc:
+            if not _is_busy(exc) or time.monotonic() + pause > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.25)
 
 
 
@@ -125,7 +152,7 @@ class SQLiteStore:
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # fails on a non-SQLite file
             if not self._read_only:
-                conn.execute("PRAGMA journal_mode = WAL").fetchone()
+                _switch_to_wal(conn, timeout)
                 conn.execute("PRAGMA synchronous = NORMAL")
             if max_size_bytes is not None:
                 page_size = conn.execute("PRAGMA page_size").fetchone()[0]
@@ -234,7 +261,7 @@ class SQLiteStore:
             return StoreError("is not a SQLite database", code=Codes.STORE_OPEN, source=self.location)
         if name.startswith("SQLITE_CORRUPT") or "malformed" in text:
             return StoreError(f"the database file is corrupt ({text})", code=Codes.STORE_OPEN, source=self.location)
-        if name.startswith("SQLITE_BUSY") or "database is locked" in text:
+        if _is_busy(exc):
             return StoreError(
                 f"the store is locked by another writer while {action}; try again", code=Codes.STORE_WRITE,
                 source=self.location,
