@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from pathlib import Path
 
 import pytest
-from pathlib import Path
 
 from narrascope.errors import StoreError
 from narrascope.store import SQLiteStore

@@ -54,9 +54,10 @@ def _is_busy(exc: sqlite3.Error) -> bool:
 def _switch_to_wal(conn: sqlite3.Connection, timeout: float) -> None:
     """``PRAGMA journal_mode = WAL``, retried until ``timeout`` seconds have passed.
 
-    Changing the journal mode needs an exclusive lock, and SQLite answers SQLITE_BUSY at
-    once, without its busy handler, when several connections open a new file together
-    (the handler would deadlock there), so ``busy_timeout`` alone does not cover it.
+    Changing the journal mode needs an exclusive lock.  When several connections open a new
+    file together, SQLite can answer SQLITE_BUSY at once without calling its busy handler
+    (it skips the handler where waiting could deadlock), so ``busy_timeout`` alone does not
+    cover it.
     """
     deadline = time.monotonic() + timeout
     pause = 0.005
