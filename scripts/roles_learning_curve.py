@@ -17,14 +17,13 @@ import argparse
 import math
 
 import numpy as np
-from sklearn.model_selection import StratifiedGroupKFold
 
 from narrascope.models.encoder import SentenceEncoder
 from narrascope.roles.dataset import dataset_features, load_role_dataset
 from narrascope.roles.embed_cache import CachedEncoder
 from narrascope.roles.scorer import score_st1
 from narrascope.roles.st1_io import St1Row
-from narrascope.roles.training import DEFAULT_FEATURES, HeadSettings, train_role_model
+from narrascope.roles.training import DEFAULT_FEATURES, HeadSettings, _folds, train_role_model
 from narrascope.taxonomy.roles import load_role_taxonomy
 
 
@@ -41,8 +40,7 @@ def main() -> None:
     x = dataset_features(dataset, CachedEncoder(SentenceEncoder.load(threads=1), args.cache_dir), DEFAULT_FEATURES)
     settings = HeadSettings()
     groups = np.array([r.article for r in rows])
-    splitter = StratifiedGroupKFold(n_splits=5, shuffle=True, random_state=settings.seed)
-    folds = list(splitter.split(np.zeros(len(rows)), np.asarray(strata), groups))
+    folds = _folds(groups, strata, 5, settings.seed)  # the outer folds of cross_validate_roles
     print("fraction | train docs (mean per fold) | train mentions | EMR | micro-F1 | main acc. (mean ± sd over draws)")
     for fraction in (float(f) for f in args.fractions.split(",")):
         draws = 1 if fraction >= 1 else args.repeats

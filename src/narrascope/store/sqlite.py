@@ -73,8 +73,6 @@ def _switch_to_wal(conn: sqlite3.Connection, timeout: float) -> None:
             pause = min(pause * 2, 0.25)
 
 
-
-
 class SQLiteStore:
     """A :class:`~narrascope.store.base.Store` in one SQLite file.
 
