@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/bench_roles.py [--docs DIR] [--n 100] [--threads 2] [--repeat 3] [--model DIR]
+    python benchmarks/bench_roles.py [--docs DIR] [--n 100] [--threads 2] [--repeat 3] [--model DIR] [--encoder DIR]
 
 Reads ``--n`` EN articles (default: the EN raw documents of the SemEval-2025 Task 10
 training release, the first N by name), runs ``entities`` and the sentence
@@ -11,7 +11,10 @@ loaded and warmed up): with an empty mention-name cache (``--repeat`` runs per
 article, median; mean over articles), in a batch run where the cache holds the
 names of the earlier articles, and without sentence vectors (it then embeds the
 sentences itself).  ``--model``: a role artifact of either kind (default: the packaged
-linear model).  Prints Markdown rows for BENCHMARKS.md.
+linear model; a packaged name such as ``roles-mpnet-linear`` works too); ``--encoder``: the
+encoder that model was trained on, when it is not the packaged MiniLM (a model on another
+encoder cannot reuse the pipeline's MiniLM sentence vectors, so every row then includes
+encoding the sentences).  Prints Markdown rows for BENCHMARKS.md.
 """
 
 from __future__ import annotations
@@ -34,20 +37,20 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=100)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--model", type=Path, default=None, help="role model artifact (default: the packaged default)")
+    parser.add_argument("--model", default=None, help="role model artifact or packaged name (default: the packaged default)")
+    parser.add_argument("--encoder", default=None, help="encoder artifact the model was trained on (default: the packaged MiniLM)")
     args = parser.parse_args()
 
     from narrascope.doc import Article
-    from narrascope.models.encoder import SentenceEncoder
     from narrascope.pipeline.registry import default_registry
     from narrascope.roles.component import RoleLabeler
-    from narrascope.roles.loader import load_role_model
+    from narrascope.roles.loader import load_model_encoder, load_role_model
 
-    encoder = SentenceEncoder.load(threads=args.threads)
     registry = default_registry()
     entities = registry.create("entities", {})
     embeddings = registry.create("embeddings", {"threads": args.threads})
     model = load_role_model(args.model, threads=args.threads)
+    encoder = load_model_encoder(model, args.encoder, threads=args.threads, source="--encoder")
     labeler = RoleLabeler(model=model, encoder=encoder)
 
     articles = []

@@ -23,24 +23,23 @@ __all__ = ["st1_predict", "st1_score", "train_roles"]
 @click.option("--documents", required=True, type=click.Path(file_okay=False), help="Folder of the articles (<ID>.txt).")
 @click.option("--mentions", required=True, type=click.Path(dir_okay=False), help="subtask-1-entity-mentions.txt (article, mention, start, end).")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="Prediction file to write (official format).")
-@click.option("--model", "model_dir", default=None, type=click.Path(file_okay=False), help="Role model artifact (default: the packaged one).")
+@click.option("--model", "model_dir", default=None, help="Role model artifact directory, or a packaged one's name (default: roles-minilm-linear).")
+@click.option("--encoder", "encoder_dir", default=None, type=click.Path(file_okay=False),
+              help="Sentence encoder the model was trained on, when it is not the packaged MiniLM (roles-mpnet-linear).")
 @click.option("--threads", default=None, type=click.IntRange(min=1), help="Encoder threads (default: all cores).")
-def st1_predict(documents: str, mentions: str, out: str, model_dir: str | None, threads: int | None) -> None:
+def st1_predict(documents: str, mentions: str, out: str, model_dir: str | None, encoder_dir: str | None, threads: int | None) -> None:
     """Predict roles for exactly the given mentions (subtask 1).
 
     Rows that cannot be used (bad columns, missing document, offsets that do not match)
     are listed on stderr and left out; the file is written for the others and the exit
     status is 1 if any row was left out.
     """
-    from narrascope.models.encoder import SentenceEncoder
-    from narrascope.roles.loader import load_role_model
-    from narrascope.roles.marked_model import MarkedRoleModel
+    from narrascope.roles.loader import load_model_encoder, load_role_model
     from narrascope.roles.semeval import predict_st1
     from narrascope.roles.st1_io import write_st1_file
 
     model = load_role_model(model_dir, threads=threads)
-    needs_encoder = not isinstance(model, MarkedRoleModel) or model.linear is not None
-    encoder = SentenceEncoder.load(threads=threads) if needs_encoder else None
+    encoder = load_model_encoder(model, encoder_dir, threads=threads, source="--encoder")
     result = predict_st1(documents, mentions, model, encoder)
     n = write_st1_file(out, result.rows)
     click.echo(f"wrote {n} prediction(s) to {out}")
@@ -111,10 +110,13 @@ _MARKED_ONLY = ("epochs", "lr", "mix", "seed", "threads", "context")
 @click.option("--taxonomy", "taxonomy_path", default=None, type=click.Path(dir_okay=False), help="Role taxonomy JSON (default: packaged).")
 @click.option("--C", "C", default="1,3,10", show_default=True,
               help="Inverse L2 strength(s) of the heads; several (comma-separated) are chosen between inside the training folds.")
+@click.option("--encoder", "encoder_dir", default=None, type=click.Path(file_okay=False),
+              help="Sentence encoder artifact for the linear heads (default: the packaged MiniLM; e.g. the MPNet one "
+                   "built by python -m narrascope.train.export_mpnet).")
 @click.option("--cache-dir", default="/tmp/narrascope-cache", show_default=True, type=click.Path(file_okay=False),
               help="Where training embeddings are cached.")
 def train_roles(data_dir: str, language: str, folds: int, out: str | None, install: bool, taxonomy_path: str | None,
-                C: str, cache_dir: str, force: bool, kind: str, epochs: int, lr: float, mix: float, seed: int,
+                C: str, encoder_dir: str | None, cache_dir: str, force: bool, kind: str, epochs: int, lr: float, mix: float, seed: int,
                 threads: int, context: str) -> None:
     """Train the entity-role model, print cross-validated scores, write the artifact.
 
@@ -127,7 +129,7 @@ def train_roles(data_dir: str, language: str, folds: int, out: str | None, insta
     from narrascope.models.encoder import SentenceEncoder
     from narrascope.roles.embed_cache import CachedEncoder
     from narrascope.roles.model import DEFAULT_ROLE_MODEL
-    from narrascope.roles.training import HeadSettings, train_and_save
+    from narrascope.roles.training import HeadSettings, role_model_name, train_and_save
     from narrascope.taxonomy.roles import load_role_taxonomy
 
     if install and out:
@@ -140,7 +142,10 @@ def train_roles(data_dir: str, language: str, folds: int, out: str | None, insta
             raise click.UsageError(f"{', '.join(given)} only apply to --kind marked")
     from narrascope.roles.marked_training import MARKED_MODEL
 
-    name = MARKED_MODEL if kind == "marked" else DEFAULT_ROLE_MODEL
+    if encoder_dir and kind == "marked":
+        raise click.UsageError("--encoder applies to --kind linear (the marked model fine-tunes MiniLM)")
+    base = SentenceEncoder.load(encoder_dir, threads=None if encoder_dir else 1) if kind == "linear" or mix > 0 else None
+    name = MARKED_MODEL if kind == "marked" else role_model_name(base.meta.get("name") if base else None)
     target = packaged_artifact_dir(name) if install else Path(out or name)
     if not install and not force and target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise click.UsageError(f"{target} already exists and is not empty (use --force to overwrite)")
@@ -151,11 +156,11 @@ def train_roles(data_dir: str, language: str, folds: int, out: str | None, insta
     if not grid or min(grid) <= 0:
         raise click.BadParameter("C values must be positive", param_hint="--C")
     taxonomy = load_role_taxonomy(taxonomy_path)
-    encoder = CachedEncoder(SentenceEncoder.load(threads=1), cache_dir) if kind == "linear" or mix > 0 else None
+    encoder = CachedEncoder(base, cache_dir) if base is not None else None
     where = "--into-package" if install else f"--out {shlex.quote(str(target))}"
     marked_opts = f" --epochs {epochs} --lr {lr:g} --mix {mix:g} --seed {seed} --context {context}" if kind == "marked" else ""
     command = (f"narrascope train roles --data {shlex.quote(data_dir)} --kind {kind} --language {language} --cv {folds} --C {C}"
-               f"{marked_opts} {where}" + (f" --taxonomy {shlex.quote(taxonomy_path)}" if taxonomy_path else ""))
+               f"{marked_opts} {where}" + (f" --encoder {shlex.quote(encoder_dir)}" if encoder_dir else "") + (f" --taxonomy {shlex.quote(taxonomy_path)}" if taxonomy_path else ""))
 
     def progress(i: int, s: object) -> None:
         click.echo(f"fold {i + 1}: EMR {s.emr:.4f}  micro-F1 {s.micro_f1:.4f}  main acc {s.main_accuracy:.4f}")  # type: ignore[attr-defined]
@@ -166,7 +171,7 @@ def train_roles(data_dir: str, language: str, folds: int, out: str | None, insta
         return
 
     report = train_and_save(data_dir, str(target), taxonomy=taxonomy, encoder=encoder, language=language, folds=folds,
-                            settings=HeadSettings(C=grid[0], C_grid=grid), command=command, progress=progress)
+                            settings=HeadSettings(C=grid[0], C_grid=grid), command=command, progress=progress, name=name)
     _echo_report(report, folds)
     click.echo(f"chosen on inner folds: C={report.model.meta['heads']['C']} w={report.model.w} tau={report.model.tau}")
     click.echo(f"artifact written to {report.out}")

@@ -2,7 +2,8 @@
 
 The vectors are not serialised: they live in the article's in-memory cache,
 ``article.vectors("sentences")`` -> float32 ``(len(article.sentences), dim)``,
-one L2-normalised row per sentence span, in order.  All sentences of a batch of
+one L2-normalised row per sentence span, in order, and the encoder's name under
+``article.vectors("sentences.encoder")``.  All sentences of a batch of
 articles are encoded in one call.  The default model, all-MiniLM-L6-v2, was
 trained on English; other languages get vectors of lower quality (restrict
 with ``languages``).
@@ -19,10 +20,13 @@ from narrascope.errors import Codes, ConfigError
 from narrascope.models.encoder import SentenceEncoder
 from narrascope.pipeline.component import Component, check_threads
 
-__all__ = ["SentenceEmbedder", "VECTORS_KEY"]
+__all__ = ["SentenceEmbedder", "VECTORS_KEY", "ENCODER_KEY"]
 
 #: Key of the sentence vectors in ``Article.vectors``.
 VECTORS_KEY = "sentences"
+#: Key of the name (``meta.json`` ``name``) of the encoder that made them, so that a reader
+#: trained on another encoder (the roles component with ``roles-mpnet-linear``) does not reuse them.
+ENCODER_KEY = "sentences.encoder"
 
 
 class SentenceEmbedder(Component):
@@ -78,3 +82,4 @@ class SentenceEmbedder(Component):
     def set_annotations(self, articles: Sequence[Article], predictions: Sequence[np.ndarray]) -> None:
         for article, vectors in zip(articles, predictions, strict=True):
             article.set_vectors(VECTORS_KEY, vectors)
+            article.set_vectors(ENCODER_KEY, self.encoder.meta.get("name"))

@@ -5,6 +5,9 @@
 ``config.json``, ``meta.json``); ``encode(texts)`` returns L2-normalised float32
 vectors (mean pooling over the attention mask), ``encode_long(text)`` one vector
 per token window so that a long text is used whole, not cut at 256 tokens.
+Other artifacts of the same layout load too: the optional all-mpnet-base-v2 fp32
+encoder built by :mod:`narrascope.train.export_mpnet` (its ``config.json`` names
+its own special tokens, ``cls_token``/``sep_token``, and padding id).
 
 Each text runs through the model at its own length, one onnxruntime thread per
 run and ``threads`` runs at once.  Dynamic int8 quantisation scales activations
@@ -87,8 +90,8 @@ class SentenceEncoder:
         self._dim = int(config["dim"])
         self._max_tokens = int(config.get("max_tokens", 256))
         self._input_names = {i.name for i in session.get_inputs()}
-        self._cls_id = tokenizer.token_to_id("[CLS]")
-        self._sep_id = tokenizer.token_to_id("[SEP]")
+        self._cls_id = tokenizer.token_to_id(str(config.get("cls_token", "[CLS]")))
+        self._sep_id = tokenizer.token_to_id(str(config.get("sep_token", "[SEP]")))
         self._pad_id = int(config.get("pad_id", 0))
         # A second tokenizer without truncation or padding, for encode_long's token windows.
         self._raw_tokenizer = type(tokenizer).from_str(tokenizer.to_str())
@@ -140,8 +143,9 @@ class SentenceEncoder:
             tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
         except Exception as exc:  # tokenizers raises plain Exception on bad JSON
             raise ModelError(f"corrupt tokenizer: {exc}", source=str(directory / "tokenizer.json")) from None
-        if tokenizer.token_to_id("[CLS]") is None or tokenizer.token_to_id("[SEP]") is None:
-            raise ModelError("tokenizer has no [CLS]/[SEP] tokens", source=str(directory / "tokenizer.json"))
+        cls_token, sep_token = str(config.get("cls_token", "[CLS]")), str(config.get("sep_token", "[SEP]"))
+        if tokenizer.token_to_id(cls_token) is None or tokenizer.token_to_id(sep_token) is None:
+            raise ModelError(f"tokenizer has no {cls_token}/{sep_token} tokens", source=str(directory / "tokenizer.json"))
         tokenizer.enable_truncation(max_length=max_tokens)
         # Pad to the longest text of each batch (the shipped tokenizer.json pads to a fixed 128).
         tokenizer.enable_padding(pad_id=int(config.get("pad_id", 0)), pad_token=str(config.get("pad_token", "[PAD]")))

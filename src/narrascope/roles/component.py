@@ -9,12 +9,16 @@ decoded with the same rules (fine roles always belong to the main role, at least
 one), giving one :class:`~narrascope.doc.EntityRoles`; its ``fine_roles`` map each
 role of that main role to the number of mentions predicted with it.
 
-The default model (``roles-minilm-linear``) is linear heads over sentence embeddings.
+The default model (``roles-minilm-linear``) is linear heads over sentence embeddings;
+``roles-mpnet-linear`` (``model_path="roles-mpnet-linear"``) is the same over all-mpnet-base-v2,
+whose encoder is built by :mod:`narrascope.train.export_mpnet` and given as ``encoder_path``
+(:func:`~narrascope.roles.loader.load_model_encoder` refuses any other encoder).
 A model trained with ``narrascope train roles --kind marked`` (a fine-tuned MiniLM that
 reads each sentence holding mentions once, all of its mentions marked, averaged with
 linear heads; :mod:`.marked_model`) is used when its directory is configured.  For the
 linear heads, sentence vectors
-put by the ``embeddings`` component (``article.vectors("sentences")``) are reused;
+put by the ``embeddings`` component (``article.vectors("sentences")``) are reused when the
+same encoder made them (``article.vectors("sentences.encoder")``);
 otherwise the sentences are encoded here.  Mention texts are encoded when the linear
 part uses them, once per distinct string (kept in a bounded cache).
 """
@@ -28,11 +32,13 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from narrascope.components.embeddings import ENCODER_KEY, VECTORS_KEY
 from narrascope.doc import Article, EntityRoles, RoleAssignment
 from narrascope.errors import ConfigError
+from narrascope.models.encoder import DEFAULT_ENCODER
 from narrascope.pipeline.component import Component, check_threads
 from narrascope.roles.features import MentionInput, build_features, sentence_of, split_sentence_spans
-from narrascope.roles.loader import AnyRoleModel, load_role_model
+from narrascope.roles.loader import AnyRoleModel, load_model_encoder, load_role_model, model_encoder_name
 from narrascope.roles.marked_model import MarkedRoleModel
 from narrascope.roles.model import RoleModel, decode_roles
 
@@ -93,10 +99,9 @@ class RoleLabeler(Component):
 
     @property
     def encoder(self) -> Any:
+        """The encoder the model's linear heads were trained on (:func:`~narrascope.roles.loader.load_model_encoder`)."""
         if self._encoder is None:
-            from narrascope.models.encoder import SentenceEncoder
-
-            self._encoder = SentenceEncoder.load(self.encoder_path, threads=self.threads)
+            self._encoder = load_model_encoder(self.model, self.encoder_path, threads=self.threads)
         return self._encoder
 
     def clear_cache(self) -> None:
@@ -119,8 +124,12 @@ class RoleLabeler(Component):
     # -- internals ---------------------------------------------------------------
     def _sentences(self, article: Article) -> tuple[list[tuple[int, int]], np.ndarray]:
         spans = [(s.start, s.end) for s in article.sentences]
-        vectors = article.vectors("sentences")
-        if spans and vectors is not None and len(vectors) == len(spans):
+        vectors = article.vectors(VECTORS_KEY)
+        made_by = article.vectors(ENCODER_KEY)
+        # reused only when the same encoder made them (a model trained on MPNet cannot read MiniLM vectors)
+        wanted = model_encoder_name(self.model)
+        same = made_by == wanted if made_by is not None else wanted == DEFAULT_ENCODER
+        if spans and vectors is not None and len(vectors) == len(spans) and same:
             return spans, np.asarray(vectors, dtype=np.float32)
         if not spans:
             spans = split_sentence_spans(article.text) or [(0, len(article.text))]

@@ -22,7 +22,7 @@ from narrascope.roles.scorer import St1Scores, score_st1
 from narrascope.roles.st1_io import St1Row
 from narrascope.taxonomy.roles import RoleTaxonomy
 
-__all__ = ["HeadSettings", "CVResult", "TrainReport", "train_and_save", "fit_heads", "tune_decoding", "cross_validate_roles", "train_role_model", "DEFAULT_FEATURES"]
+__all__ = ["HeadSettings", "CVResult", "TrainReport", "train_and_save", "fit_heads", "tune_decoding", "cross_validate_roles", "train_role_model", "role_model_name", "DEFAULT_FEATURES"]
 
 DEFAULT_FEATURES = FeatureConfig(blocks=("sent", "entity", "doc", "name"), window_words=8)
 _W_GRID = (0.0, 0.25, 0.5, 0.75, 1.0)
@@ -210,6 +210,18 @@ def train_role_model(
     return RoleModel(heads, list(taxonomy.fine_roles), list(taxonomy.main_roles), fine_main, features, w=w, tau=tau, meta=meta)
 
 
+def role_model_name(encoder_name: str | None) -> str:
+    """Artifact name of linear heads over ``encoder_name``: ``roles-minilm-linear`` for the packaged
+    MiniLM, ``roles-mpnet-linear`` for ``mpnet-base-v2-fp32``, ``roles-<first word>-linear`` otherwise."""
+    from narrascope.models.encoder import DEFAULT_ENCODER
+    from narrascope.roles.model import DEFAULT_ROLE_MODEL
+
+    if not encoder_name or encoder_name == DEFAULT_ENCODER:
+        return DEFAULT_ROLE_MODEL
+    word = "".join(c for c in encoder_name.split("-")[0].lower() if c.isalnum()) or "custom"
+    return f"roles-{word}-linear"
+
+
 @dataclass
 class TrainReport:
     model: RoleModel
@@ -232,6 +244,7 @@ def train_and_save(
     features: FeatureConfig = DEFAULT_FEATURES,
     command: str = "narrascope train roles --data DIR",
     progress: Callable[[int, St1Scores], None] | None = None,
+    name: str = "roles-minilm-linear",
 ) -> TrainReport:
     """Cross-validate (``folds`` >= 2), fit on everything, and write the artifact to ``out_dir``."""
     import datetime
@@ -245,7 +258,7 @@ def train_and_save(
     cv = cross_validate_roles(x, dataset.rows, dataset.domains, taxonomy, folds=folds, settings=settings, progress=progress) if folds >= 2 else None
     enc_meta = getattr(encoder, "meta", {}) or {}
     meta = {
-        "name": "roles-minilm-linear",
+        "name": name,
         "version": "1.0",
         "task": "SemEval-2025 Task 10 subtask 1 (entity framing): main role + fine roles per mention",
         "labels": {"main": list(taxonomy.main_roles), "fine": list(taxonomy.fine_roles)},

