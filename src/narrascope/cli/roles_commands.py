@@ -128,7 +128,6 @@ def train_roles(data_dir: str, language: str, folds: int, out: str | None, insta
     from narrascope.models.artifact import packaged_artifact_dir
     from narrascope.models.encoder import SentenceEncoder
     from narrascope.roles.embed_cache import CachedEncoder
-    from narrascope.roles.model import DEFAULT_ROLE_MODEL
     from narrascope.roles.training import HeadSettings, role_model_name, train_and_save
     from narrascope.taxonomy.roles import load_role_taxonomy
 
