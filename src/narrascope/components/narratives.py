@@ -1,7 +1,8 @@
 """The ``narratives`` component: domain, narratives/sub-narratives with evidence, explanation.
 
 Uses the sentence vectors of the ``embeddings`` component (``article.vectors("sentences")``)
-when they are there and match ``article.sentences``; otherwise it embeds the sentences
+when they are there, match ``article.sentences`` and were made by the encoder the model was
+trained on (``article.vectors("sentences.encoder")``); otherwise it embeds the sentences
 itself (once) and leaves the vectors in the article for later components.  Every sentence
 counts, so long articles are used whole.  For an "Other" article the explanation states the
 decision (closest narratives and thresholds, ``method="decision"``, no claims).  An article
@@ -16,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from narrascope.components.embeddings import check_encoder, keep_vectors, reusable_vectors, trained_encoder_name
 from narrascope.doc import Article
 from narrascope.errors import Codes, ConfigError
 from narrascope.narratives.analyzer import NarrativeAnalyzer, NarrativeResult, embed_sentences
@@ -25,7 +27,6 @@ from narrascope.pipeline.component import Component
 
 __all__ = ["NarrativeClassifier"]
 
-_VECTORS_KEY = "sentences"
 _EMPTY_NOTE = "no sentences to classify (empty article)"
 
 
@@ -75,18 +76,21 @@ class NarrativeClassifier(Component):
         self.analyzer = NarrativeAnalyzer(self.model, explainer=generator, max_evidence=max_evidence)
         self._encoder_path = encoder_path
         self._encoder: Any = None
+        self._wanted_encoder = trained_encoder_name(self.model.meta)
 
     def _encoder_instance(self) -> Any:
         if self._encoder is None:
             from narrascope.models.encoder import SentenceEncoder
 
-            self._encoder = SentenceEncoder.load(self._encoder_path)
+            encoder = SentenceEncoder.load(self._encoder_path)
+            check_encoder(encoder, self._wanted_encoder, "components.narratives.encoder_path", model="narrative model")
+            self._encoder = encoder
         return self._encoder
 
     def _vectors(self, article: Article) -> tuple[np.ndarray, bool]:
-        vectors = article.vectors(_VECTORS_KEY)
-        if vectors is not None and getattr(vectors, "shape", (0,))[0] == len(article.sentences):
-            return np.asarray(vectors, dtype=np.float32), False
+        vectors = reusable_vectors(article, self._wanted_encoder)
+        if vectors is not None:
+            return vectors, False
         return embed_sentences(self._encoder_instance(), [s.text for s in article.sentences]), True
 
     def predict(self, articles: Sequence[Article]) -> list[tuple[NarrativeResult, np.ndarray | None]]:
@@ -109,7 +113,7 @@ class NarrativeClassifier(Component):
             article.narratives = list(result.labels)
             article.explanation = result.explanation
             if vectors is not None:
-                article.set_vectors(_VECTORS_KEY, vectors)
+                keep_vectors(article, vectors, self._wanted_encoder)
             if not article.sentences and not any(
                 n.component == self.name and n.message == _EMPTY_NOTE for n in article.notes
             ):

@@ -1,7 +1,8 @@
 """The ``techniques`` pipeline component: persuasion techniques at paragraph, sentence and span level.
 
-Reuses the sentence vectors of the ``embeddings`` component (``article.vectors("sentences")``) and
-encodes the sentences itself only when they are missing.  See :mod:`narrascope.techniques.analyzer`.
+Reuses the sentence vectors of the ``embeddings`` component (``article.vectors("sentences")``) when
+the encoder the model was trained on made them (``article.vectors("sentences.encoder")``), and
+encodes the sentences itself only when they are missing or come from another encoder.  See :mod:`narrascope.techniques.analyzer`.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from narrascope.components.embeddings import check_encoder, reusable_vectors, trained_encoder_name
 from narrascope.doc import Article, TechniqueSpan
 from narrascope.errors import Codes, ConfigError
 from narrascope.pipeline.component import Component, check_threads
@@ -59,6 +61,9 @@ class TechniqueDetector(Component):
         lexicon = Lexicon.merge(load_curated_lexicon(lexicon_path), mined)
         spans = frozenset(t.name for t in taxonomy.techniques if t.span_localisable)
         self.analyzer = TechniqueAnalyzer(model, lexicon, spans, sentence_level=sentence_level, span_level=span_level)
+        self._wanted_encoder = trained_encoder_name(model.meta)
+        if encoder is not None:
+            check_encoder(encoder, self._wanted_encoder, "components.techniques", model="technique model")
         self._encoder = encoder
         self._threads = threads
 
@@ -67,14 +72,15 @@ class TechniqueDetector(Component):
             from narrascope.models.encoder import SentenceEncoder
 
             self._encoder = SentenceEncoder.load(threads=self._threads)
+            check_encoder(self._encoder, self._wanted_encoder, "components.techniques", model="technique model")
         return np.asarray(self._encoder.encode(texts), dtype=np.float32)
 
     def predict(self, articles: Sequence[Article]) -> list[list[TechniqueSpan]]:
         out: list[list[TechniqueSpan]] = []
         for article in articles:
             sentences = [(s.start, s.end) for s in article.sentences]
-            vectors = article.vectors("sentences")
-            if vectors is None or getattr(vectors, "shape", (None,))[0] != len(sentences):
+            vectors = reusable_vectors(article, self._wanted_encoder)
+            if vectors is None:
                 vectors = self._encode([s.text for s in article.sentences]) if sentences else np.zeros((0, self.analyzer.model.dim), np.float32)
             out.append(self.analyzer.analyse(article.text, sentences, np.asarray(vectors, dtype=np.float32)))
         return out

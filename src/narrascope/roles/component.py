@@ -32,10 +32,9 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from narrascope.components.embeddings import ENCODER_KEY, VECTORS_KEY
+from narrascope.components.embeddings import reusable_vectors
 from narrascope.doc import Article, EntityRoles, RoleAssignment
 from narrascope.errors import ConfigError
-from narrascope.models.encoder import DEFAULT_ENCODER
 from narrascope.pipeline.component import Component, check_threads
 from narrascope.roles.features import MentionInput, build_features, sentence_of, split_sentence_spans
 from narrascope.roles.loader import AnyRoleModel, load_model_encoder, load_role_model, model_encoder_name
@@ -124,13 +123,10 @@ class RoleLabeler(Component):
     # -- internals ---------------------------------------------------------------
     def _sentences(self, article: Article) -> tuple[list[tuple[int, int]], np.ndarray]:
         spans = [(s.start, s.end) for s in article.sentences]
-        vectors = article.vectors(VECTORS_KEY)
-        made_by = article.vectors(ENCODER_KEY)
         # reused only when the same encoder made them (a model trained on MPNet cannot read MiniLM vectors)
-        wanted = model_encoder_name(self.model)
-        same = made_by == wanted if made_by is not None else wanted == DEFAULT_ENCODER
-        if spans and vectors is not None and len(vectors) == len(spans) and same:
-            return spans, np.asarray(vectors, dtype=np.float32)
+        vectors = reusable_vectors(article, str(model_encoder_name(self.model)))
+        if spans and vectors is not None:
+            return spans, vectors
         if not spans:
             spans = split_sentence_spans(article.text) or [(0, len(article.text))]
         return spans, self.encoder.encode([article.text[s:e] for s, e in spans])

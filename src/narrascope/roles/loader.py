@@ -56,12 +56,12 @@ def load_role_model(path: str | Path | None = None, *, threads: int | None = Non
 
 def model_encoder_name(model: AnyRoleModel) -> str | None:
     """Name of the sentence encoder the model's linear heads read (``None``: it needs none)."""
-    from narrascope.models.encoder import DEFAULT_ENCODER
+    from narrascope.components.embeddings import trained_encoder_name
 
     linear = model.linear if isinstance(model, MarkedRoleModel) else model
     if linear is None:
         return None
-    return str(linear.meta.get("encoder") or DEFAULT_ENCODER)
+    return trained_encoder_name(linear.meta)
 
 
 def load_model_encoder(model: AnyRoleModel, encoder_path: str | Path | None = None, *, threads: int | None = None,
@@ -73,6 +73,7 @@ def load_model_encoder(model: AnyRoleModel, encoder_path: str | Path | None = No
     :class:`~narrascope.errors.ConfigError` (its vectors would mean nothing to the heads).
     ``None`` when the model needs no encoder.
     """
+    from narrascope.components.embeddings import check_encoder
     from narrascope.models.encoder import DEFAULT_ENCODER, SentenceEncoder
 
     wanted = model_encoder_name(model)
@@ -85,7 +86,5 @@ def load_model_encoder(model: AnyRoleModel, encoder_path: str | Path | None = No
             source=source,
         )
     encoder = SentenceEncoder.load(encoder_path, threads=threads)
-    got = encoder.meta.get("name")
-    if got != wanted:
-        raise ConfigError(f"the encoder at {encoder.path} is {got!r}, but the role model was trained on {wanted!r}", source=source)
+    check_encoder(encoder, wanted, source, model="role model")
     return encoder
