@@ -283,6 +283,8 @@ def train_and_save(
         "rebuild": command,
         "date": datetime.date.today().isoformat(),
     }
+    if enc_meta.get("rebuild_command"):  # how to make the encoder the heads read, when it is not in the package
+        meta["encoder_rebuild"] = enc_meta["rebuild_command"]
     model = train_role_model(x, dataset.rows, dataset.domains, taxonomy, features, settings=settings, meta={"encoder": meta["encoder"]})
     meta["heads"]["C"] = model.meta["C"]
     model.meta = meta

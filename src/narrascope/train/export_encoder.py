@@ -74,37 +74,42 @@ def _require(module: str) -> Any:
         raise MissingExtraError(module, "train") from None
 
 
-def export_bert_fp32(model: Any, onnx_path: Path, example_ids: list[list[int]]) -> None:
-    """Export a transformers BERT encoder (``last_hidden_state``) to fp32 ONNX with dynamic batch and
-    sequence axes; ``example_ids`` (0 = padding) only trace the graph."""
+def export_bert_fp32(model: Any, onnx_path: Path, example_ids: list[list[int]], *, pad_id: int = 0,
+                     token_type_ids: bool = True) -> None:
+    """Export a transformers encoder (``last_hidden_state``) to fp32 ONNX with dynamic batch and
+    sequence axes; ``example_ids`` (``pad_id`` = padding) only trace the graph.  The inputs are
+    ``input_ids``, ``attention_mask`` and, for BERT (``token_type_ids=True``), ``token_type_ids``;
+    MPNet takes no token types."""
     import warnings
 
     torch = _require("torch")
 
     class _Wrapper(torch.nn.Module):
-        """Calls BertModel with keyword arguments (transformers 5 breaks on positional ones)."""
+        """Calls the model with keyword arguments (transformers 5 breaks on positional ones)."""
 
         def __init__(self, model: Any) -> None:
             super().__init__()
             self.model = model
 
-        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
-            out = self.model(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)
-            return out.last_hidden_state
+        def forward(self, input_ids: Any, attention_mask: Any, *token_types: Any) -> Any:
+            extra = {"token_type_ids": token_types[0]} if token_types else {}
+            return self.model(input_ids=input_ids, attention_mask=attention_mask, **extra).last_hidden_state
 
     wrapper = _Wrapper(model).eval()
     ids = torch.tensor(example_ids, dtype=torch.long)
-    mask = (ids != 0).long()
+    mask = (ids != pad_id).long()
+    inputs = (ids, mask, torch.zeros_like(ids)) if token_type_ids else (ids, mask)
+    names = ["input_ids", "attention_mask", "token_type_ids"][: len(inputs)]
     axes = {0: "batch", 1: "sequence"}
     with torch.inference_mode(), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # tracer warnings from transformers' masking code; the graph is checked by the tests
         torch.onnx.export(
             wrapper,
-            (ids, mask, torch.zeros_like(ids)),
+            inputs,
             str(onnx_path),
-            input_names=["input_ids", "attention_mask", "token_type_ids"],
+            input_names=names,
             output_names=["last_hidden_state"],
-            dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes, "last_hidden_state": axes},
+            dynamic_axes={**{name: axes for name in names}, "last_hidden_state": axes},
             opset_version=OPSET,
             dynamo=False,
         )

@@ -36,6 +36,7 @@ from narrascope.train.export_encoder import (
     _torch_reference,
     _version,
     _write_meta,
+    export_bert_fp32,
     fidelity_entry,
     read_fidelity_sentences,
     run_cli,
@@ -96,35 +97,10 @@ def _unpack(parts: list[Path], into: Path) -> Path:
 
 
 def _export_fp32(model_dir: Path, onnx_path: Path) -> None:
-    import warnings
-
-    torch = _require("torch")
     transformers = _require("transformers")
     model = transformers.AutoModel.from_pretrained(str(model_dir)).eval()
-
-    class _Wrapper(torch.nn.Module):
-        def __init__(self, model: Any) -> None:
-            super().__init__()
-            self.model = model
-
-        def forward(self, input_ids: Any, attention_mask: Any) -> Any:
-            return self.model(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-
-    ids = torch.tensor([[0, 7592, 2088, 2], [0, 7592, 2, 1]], dtype=torch.long)
-    mask = (ids != 1).long()
-    axes = {0: "batch", 1: "sequence"}
-    with torch.inference_mode(), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        torch.onnx.export(
-            _Wrapper(model).eval(),
-            (ids, mask),
-            str(onnx_path),
-            input_names=["input_ids", "attention_mask"],
-            output_names=["last_hidden_state"],
-            dynamic_axes={"input_ids": axes, "attention_mask": axes, "last_hidden_state": axes},
-            opset_version=OPSET,
-            dynamo=False,
-        )
+    # MPNet: <s> = 0, </s> = 2, <pad> = 1, and no token types
+    export_bert_fp32(model, onnx_path, [[0, 7592, 2088, 2], [0, 7592, 2, 1]], pad_id=1, token_type_ids=False)
 
 
 def export_mpnet(
