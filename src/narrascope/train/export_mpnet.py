@@ -19,24 +19,22 @@ example article's sentences; both files go into ``config.json`` / ``meta.json``.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import sys
 import tempfile
 import zipfile
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from narrascope.errors import ModelError
 from narrascope.train.export_encoder import (
-    OPSET,
     _require,
     _torch_reference,
     _version,
     _write_meta,
     export_bert_fp32,
+    write_encoder_files,
     fidelity_entry,
     read_fidelity_sentences,
     run_cli,
@@ -118,40 +116,13 @@ def export_mpnet(
         model_dir = _unpack(parts, Path(tmp))
         _export_fp32(model_dir, out / "model.onnx")
         shutil.copyfile(model_dir / "tokenizer.json", out / "tokenizer.json")
-        config = {
-            "kind": "onnx-sentence-encoder",
-            "model_file": "model.onnx",
-            "tokenizer_file": "tokenizer.json",
-            "inputs": ["input_ids", "attention_mask"],
-            "output": "last_hidden_state",
-            "dim": DIM,
-            "pooling": "mean",
-            "normalize": True,
-            "max_tokens": MAX_TOKENS,
-            "pad_id": 1,
-            "pad_token": "<pad>",
-            "cls_token": "<s>",
-            "sep_token": "</s>",
-        }
-        (out / "config.json").write_text(json.dumps(config, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        meta: dict[str, Any] = {
-            "name": MPNET_ENCODER,
-            "version": ARTIFACT_VERSION,
-            "labels": [],
-            "task": "sentence embeddings (English)",
-            "upstream_model": UPSTREAM,
-            "license": "Apache-2.0",
-            "source_packages": [{"name": PART_PACKAGE.format(i), "version": _version(PART_PACKAGE.format(i))} for i in range(1, PARTS + 1)],
-            "dim": DIM,
-            "pooling": "mean over attention mask, then L2",
-            "max_tokens": MAX_TOKENS,
-            "quantization": "none (fp32)",
-            "opset": OPSET,
-            "built_with": {name: _version(name) for name in ("torch", "transformers", "onnx", "onnxruntime", "narrascope")},
-            "built_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "rebuild_command": REBUILD_COMMAND,
-        }
-        _write_meta(out, meta)
+        meta = write_encoder_files(
+            out, name=MPNET_ENCODER, upstream=UPSTREAM, dim=DIM, max_tokens=MAX_TOKENS, inputs=["input_ids", "attention_mask"],
+            tokens={"pad_token": "<pad>", "cls_token": "<s>", "sep_token": "</s>"}, pad_id=1,
+            source={"source_packages": [{"name": PART_PACKAGE.format(i), "version": _version(PART_PACKAGE.format(i))}
+                                        for i in range(1, PARTS + 1)]},
+            quantization="none (fp32)", rebuild_command=REBUILD_COMMAND,
+        )
 
         from narrascope.models.encoder import SentenceEncoder
 
