@@ -265,3 +265,49 @@ def test_export_refuses_a_missing_fidelity_text(tmp_path: Path) -> None:
         export_encoder(tmp_path / "out", fidelity_text=tmp_path / "missing.txt")
     assert "missing.txt" in str(info.value)
     assert not (tmp_path / "out" / "model.onnx").exists()
+
+
+def _two_matmul_graph(path: Path) -> None:
+    """x @ W1 -> y @ W2 (named "first" and "second"), weights big enough for the quantiser to take them."""
+    onnx = pytest.importorskip("onnx", reason="the quantisation needs the 'train' extra (onnx)")
+    from onnx import TensorProto, helper, numpy_helper
+
+    rng = np.random.default_rng(0)
+    w1, w2 = (numpy_helper.from_array(rng.standard_normal((64, 64)).astype(np.float32), name) for name in ("w1", "w2"))
+    graph = helper.make_graph(
+        [helper.make_node("MatMul", ["x", "w1"], ["y"], name="first"), helper.make_node("MatMul", ["y", "w2"], ["z"], name="second")],
+        "two", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [None, 64])],
+        [helper.make_tensor_value_info("z", TensorProto.FLOAT, [None, 64])], initializer=[w1, w2],
+    )
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), str(path))
+
+
+def test_quantise_int8_keeps_the_named_nodes_in_fp32(tmp_path: Path) -> None:
+    import onnxruntime as ort
+
+    from narrascope.train.export_encoder import quantise_int8
+
+    _two_matmul_graph(tmp_path / "fp32.onnx")
+    quantise_int8(tmp_path / "fp32.onnx", tmp_path / "mixed.onnx", keep_fp32=["first"])
+    quantise_int8(tmp_path / "fp32.onnx", tmp_path / "all.onnx")
+    import onnx
+
+    def ops(name: str) -> dict[str, str]:
+        return {n.name: n.op_type for n in onnx.load(str(tmp_path / name)).graph.node if n.name in ("first", "second")}
+
+    assert ops("mixed.onnx")["first"] == "MatMul"  # kept
+    assert "second" not in ops("mixed.onnx") and ops("all.onnx") == {}  # both replaced by int8 nodes in full quantisation
+    x = np.random.default_rng(1).standard_normal((3, 64)).astype(np.float32)
+    run = {n: ort.InferenceSession(str(tmp_path / n), providers=["CPUExecutionProvider"]).run(None, {"x": x})[0]
+           for n in ("fp32.onnx", "mixed.onnx")}
+    assert np.abs(run["mixed.onnx"] - run["fp32.onnx"]).max() < 0.05 * np.abs(run["fp32.onnx"]).max()
+
+
+def test_quantise_int8_refuses_a_node_the_graph_lacks(tmp_path: Path) -> None:
+    from narrascope.train.export_encoder import quantise_int8
+
+    _two_matmul_graph(tmp_path / "fp32.onnx")
+    with pytest.raises(ModelError, match="no node '/model/encoder/layer.6/output/dense/MatMul'") as info:
+        quantise_int8(tmp_path / "fp32.onnx", tmp_path / "out.onnx", keep_fp32=["first", "/model/encoder/layer.6/output/dense/MatMul"])
+    assert info.value.source == str(tmp_path / "fp32.onnx")
+    assert not (tmp_path / "out.onnx").exists()

@@ -17,7 +17,7 @@ from narrascope.pipeline.registry import default_registry
 from narrascope.roles.component import RoleLabeler
 from narrascope.roles.loader import load_model_encoder, load_role_model, model_encoder_name
 from narrascope.roles.training import role_model_name
-from narrascope.train.export_mpnet import MPNET_ENCODER, _unpack, export_mpnet, find_mpnet_parts
+from narrascope.train.export_mpnet import KEEP_FP32, MPNET_ENCODER, _unpack, export_mpnet, find_mpnet_parts
 
 
 def _article(text: str, id: str = "m1") -> Article:
@@ -39,11 +39,11 @@ def test_a_missing_or_wrong_encoder_is_a_clear_error():
         load_model_encoder(model)
     assert info.value.source == "components.roles.encoder_path"
     # the packaged MiniLM is a real encoder, but not the one these heads were trained on
-    with pytest.raises(ConfigError, match="'minilm-l6-v2-int8', but the role model was trained on 'mpnet-base-v2-fp32'"):
+    with pytest.raises(ConfigError, match="'minilm-l6-v2-int8', but the role model was trained on 'mpnet-base-v2-int8'"):
         load_model_encoder(model, packaged_artifact_dir("minilm-l6-v2-int8"), threads=1)
     labeler = RoleLabeler(model_path="roles-mpnet-linear")
     article = default_registry().create("entities", {})(_article("Prosecutors say Ivan Petrov stole the pension fund."))
-    with pytest.raises(ConfigError, match="mpnet-base-v2-fp32"):
+    with pytest.raises(ConfigError, match="mpnet-base-v2-int8"):
         labeler(article)
     assert article.roles == []
 
@@ -64,7 +64,7 @@ def test_the_embeddings_component_records_its_encoder(encoder):
 def test_artifact_names_follow_the_encoder():
     assert role_model_name(None) == "roles-minilm-linear"
     assert role_model_name("minilm-l6-v2-int8") == "roles-minilm-linear"
-    assert role_model_name("mpnet-base-v2-fp32") == "roles-mpnet-linear"
+    assert role_model_name("mpnet-base-v2-int8") == "roles-mpnet-linear"
     assert role_model_name("../../evil-x") == "roles-evil-linear"  # no path characters survive
     assert role_model_name("--") == "roles-custom-linear"
 
@@ -98,9 +98,17 @@ def mpnet_dir(tmp_path_factory: pytest.TempPathFactory, example_path: Path) -> P
         parts = find_mpnet_parts()
     except ModelError as exc:
         pytest.skip(str(exc))
-    out = tmp_path_factory.mktemp("mpnet") / "mpnet-base-v2-fp32"
+    out = tmp_path_factory.mktemp("mpnet") / "mpnet-base-v2-int8"
     meta = export_mpnet(out, parts=parts, fidelity_text=example_path, threads=2)
-    assert meta["fidelity"]["cosine_min"] > 0.999
+    # int8 with six fp32 MatMuls (KEEP_FP32), measured 2026-12-08: mean 0.9865, min 0.9337 on these 24
+    # sentences (the fp32 build: 1.0000; int8 everywhere: 0.911 / 0.782), so the bound tells the two builds apart
+    assert meta["fidelity"]["cosine_mean"] > 0.98 and meta["fidelity"]["cosine_min"] > 0.92, meta["fidelity"]
+    assert meta["quantization"].endswith("layers 6-11 in fp32")
+    import onnx
+
+    ops = {n.name: n.op_type for n in onnx.load(str(out / "model.onnx")).graph.node}
+    assert all(ops.get(name) == "MatMul" for name in KEEP_FP32)
+    assert "/model/encoder/layer.5/output/dense/MatMul" not in ops  # quantised: replaced by int8 nodes
     return out
 
 

@@ -82,7 +82,7 @@ def load_model_encoder(model: AnyRoleModel, encoder_path: str | Path | None = No
     if encoder_path is None and wanted != DEFAULT_ENCODER:
         raise ConfigError(
             f"the role model {model.meta.get('name') or model.path} reads the {wanted!r} encoder, which is not in the package; "
-            f"build it (for mpnet-base-v2-fp32: python -m narrascope.train.export_mpnet --out DIR) and pass its directory",
+            f"build it (for mpnet-base-v2-int8: python -m narrascope.train.export_mpnet --out DIR) and pass its directory",
             source=source,
         )
     encoder = SentenceEncoder.load(encoder_path, threads=threads)

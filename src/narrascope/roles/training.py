@@ -212,7 +212,7 @@ def train_role_model(
 
 def role_model_name(encoder_name: str | None) -> str:
     """Artifact name of linear heads over ``encoder_name``: ``roles-minilm-linear`` for the packaged
-    MiniLM, ``roles-mpnet-linear`` for ``mpnet-base-v2-fp32``, ``roles-<first word>-linear`` otherwise."""
+    MiniLM, ``roles-mpnet-linear`` for ``mpnet-base-v2-int8``, ``roles-<first word>-linear`` otherwise."""
     from narrascope.models.encoder import DEFAULT_ENCODER
     from narrascope.roles.model import DEFAULT_ROLE_MODEL
 

@@ -25,7 +25,7 @@ import sys
 import tempfile
 from datetime import datetime, timezone
 from importlib import metadata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -122,11 +122,25 @@ def _export_fp32(model_dir: Path, onnx_path: Path) -> None:
     export_bert_fp32(model, onnx_path, [[101, 7592, 2088, 102], [101, 7592, 102, 0]])
 
 
-def quantise_int8(fp32_path: Path, int8_path: Path) -> None:
-    """Dynamic int8 quantisation with per-channel weights (what every shipped encoder uses)."""
+def quantise_int8(fp32_path: Path, int8_path: Path, *, keep_fp32: Sequence[str] = ()) -> None:
+    """Dynamic int8 quantisation with per-channel weights (what every shipped encoder uses).
+
+    ``keep_fp32``: names of graph nodes left in fp32; a name the graph does not have raises
+    :class:`~narrascope.errors.ModelError` (a renamed node would otherwise be quantised silently)."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    quantize_dynamic(str(fp32_path), str(int8_path), weight_type=QuantType.QInt8, per_channel=True)
+    if keep_fp32:
+        onnx = _require("onnx")
+        names = {node.name for node in onnx.load(str(fp32_path), load_external_data=False).graph.node}
+        missing = [name for name in keep_fp32 if name not in names]
+        if missing:
+            raise ModelError(
+                f"the exported graph has no node {missing[0]!r} to keep in fp32 ({len(missing)} of {len(keep_fp32)} missing)",
+                source=str(fp32_path),
+            )
+    quantize_dynamic(
+        str(fp32_path), str(int8_path), weight_type=QuantType.QInt8, per_channel=True, nodes_to_exclude=list(keep_fp32)
+    )
 
 
 def read_fidelity_sentences(fidelity_text: str | Path | None) -> list[str]:
