@@ -62,15 +62,17 @@ def _count(db: Path) -> int:
 
 _API_RUN = """
 import dataclasses, json, sys
-from narrascope.config.settings import load_settings
+from pathlib import Path
 from narrascope.scale import run_corpus
 from narrascope.store import SQLiteStore
 
-corpus, db, address = sys.argv[1:4]
-settings = load_settings(overrides=[f"store.path={db}", 'pipeline.components=["language","entities"]',
-                                    "pipeline.batch_size=4"], env={})
+corpus, db, address, helpers = sys.argv[1:5]
+sys.path.insert(0, helpers)
+from scale_helpers import settings_for
+
 with SQLiteStore(db) as store:
-    summary = run_corpus([corpus], store=store, settings=settings, engine="ray", workers=2, address=address)
+    summary = run_corpus([corpus], store=store, settings=settings_for(Path(db), ["language", "entities"], 4),
+                         engine="ray", workers=2, address=address)
 print(json.dumps(dataclasses.asdict(summary), default=str))
 """
 
@@ -78,7 +80,7 @@ print(json.dumps(dataclasses.asdict(summary), default=str))
 def _api_run_in_child(corpus: Path, db: Path, address: str) -> dict:
     """``run_corpus(engine="ray")`` (the Python API) in a child process; its summary as a dict."""
     done = subprocess.run(
-        [sys.executable, "-X", "faulthandler", "-c", _API_RUN, str(corpus), str(db), address],
+        [sys.executable, "-X", "faulthandler", "-c", _API_RUN, str(corpus), str(db), address, str(Path(__file__).parent)],
         capture_output=True, text=True, timeout=300,
     )
     assert done.returncode == 0, f"the API run ended with {done.returncode}:\n{done.stderr[-4000:]}"
