@@ -49,6 +49,31 @@ def test_analyze_json_is_the_full_record(capsys, example_path: Path, db: str) ->
     assert not Path(db).exists()  # --no-store wrote nothing
 
 
+def test_analyze_exits_1_when_a_component_fails_and_still_reports_and_stores(
+    capsys, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, db: str
+) -> None:
+    """A component that raises on one article (tests/scale/fixtures/boom.py) fails that article only."""
+    from narrascope.pipeline.registry import BUILTIN_COMPONENTS
+    from narrascope.store.sqlite import SQLiteStore
+
+    monkeypatch.syspath_prepend(str(Path(__file__).parents[1] / "scale" / "fixtures"))
+    monkeypatch.setitem(BUILTIN_COMPONENTS, "boom", "boom:Boom")
+    components = '--set=pipeline.components=["language", "entities", "boom"]'
+    calm = tmp_path / "calm.txt"
+    calm.write_text("Calm day in Kyiv\n\nOfficials in Ukraine said the night was quiet.", encoding="utf-8")
+    code, out, err = run(capsys, "analyze", str(calm), "--db", db, components)
+    assert (code, err) == (0, "")
+    loud = tmp_path / "loud.txt"
+    loud.write_text("Loud day in Kyiv\n\nThe text says BOOM in the middle, officials in Ukraine said.", encoding="utf-8")
+    code, out, err = run(capsys, "analyze", str(loud), "--db", db, components)
+    assert code == 1
+    assert "Loud day in Kyiv" in out and "failed" in out  # the report is still printed, with the failure
+    assert "component boom failed" in err and "the text contains BOOM" in err and "[N007]" in err
+    with SQLiteStore(db) as store:
+        assert store.count() == 2  # the calm article is kept, the loud one stored as failed
+        assert len(store.list(status="failed")) == 1
+
+
 def test_ingest_list_show_search_export(capsys, tmp_path: Path, example_path: Path, db: str) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()

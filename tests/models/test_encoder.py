@@ -252,9 +252,21 @@ def test_export_rebuilds_an_equivalent_artifact(tmp_path: Path, example_path: Pa
 
     meta = export_encoder(tmp_path / "rebuilt", fidelity_text=example_path, threads=1)
     assert meta["fidelity"]["cosine_mean"] > 0.98 and meta["fidelity"]["cosine_min"] > 0.95
+    assert meta["fidelity"]["texts"] == f"{len(article_sentences)} sentences of {example_path.name} (regex split)"
     rebuilt = SentenceEncoder.load(tmp_path / "rebuilt", threads=1).encode(article_sentences)
     shipped = SentenceEncoder.load(threads=1).encode(article_sentences)
     assert float(np.min(np.sum(rebuilt * shipped, axis=1))) > 0.999
+
+
+def test_fidelity_entry_names_the_text_it_was_measured_on() -> None:
+    from narrascope.train.export_encoder import EXAMPLE_ARTICLE, fidelity_entry
+
+    ours = np.eye(3, dtype=np.float32)
+    reference = np.array([[1, 0, 0], [0, 1, 0], [0.6, 0, 0.8]], dtype=np.float32)
+    entry = fidelity_entry(ours, reference, 256, Path("/data/my-notes.txt"))
+    assert entry["texts"] == "3 sentences of my-notes.txt (regex split)"
+    assert (entry["cosine_mean"], entry["cosine_min"]) == (0.9333, 0.8)
+    assert EXAMPLE_ARTICLE in fidelity_entry(ours, reference, 256)["texts"]
 
 
 def test_export_refuses_a_missing_fidelity_text(tmp_path: Path) -> None:

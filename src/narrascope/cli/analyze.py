@@ -19,7 +19,11 @@ from narrascope.doc import Article
 @click.option("--store/--no-store", "store_it", default=True, show_default=True, help="Also keep the result in the store.")
 @settings_options
 def analyze(path: str, as_json: bool, store_it: bool, settings: Settings) -> None:
-    """Analyse the article(s) in PATH (text, HTML, JSONL, CSV or feed file) and report what was found."""
+    """Analyse the article(s) in PATH (text, HTML, JSONL, CSV or feed file) and report what was found.
+
+    Inputs that cannot be read, and components that failed on an article, are listed on stderr
+    and make the exit code 1; the articles are still reported (and stored) with what did work.
+    """
     articles: list[Article] = []
     failures = []
     for item in read_articles([path], settings):
@@ -37,5 +41,8 @@ def analyze(path: str, as_json: bool, store_it: bool, settings: Settings) -> Non
             print_article(article)
     for failure in failures:
         click.echo(f"Error: [{failure.code}] {failure.source}: {failure.message}", err=True)
-    if failures:
+    failed_components = [(article, note) for article in articles for note in article.notes if note.status == "failed"]
+    for article, note in failed_components:
+        click.echo(f"Error: [{note.code or 'E000'}] article {article.id}: component {note.component} failed: {note.message}", err=True)
+    if failures or failed_components:
         sys.exit(1)

@@ -165,12 +165,15 @@ def _torch_reference(model_dir: Path, sentences: list[str], max_tokens: int = MA
     return np.asarray(model.encode(sentences, batch_size=batch_size, normalize_embeddings=True), dtype=np.float32)
 
 
-def fidelity_entry(ours: np.ndarray, reference: np.ndarray, max_tokens: int) -> dict[str, Any]:
-    """The ``fidelity`` entry of an encoder's meta.json: cosine of our vectors to sentence-transformers'."""
+def fidelity_entry(
+    ours: np.ndarray, reference: np.ndarray, max_tokens: int, fidelity_text: str | Path | None = None
+) -> dict[str, Any]:
+    """The ``fidelity`` entry of an encoder's meta.json: cosine of our vectors to sentence-transformers'
+    on the sentences of ``fidelity_text`` (``None``: the example article)."""
     cos = np.sum(ours * reference, axis=1)
     return {
         "reference": f"sentence-transformers fp32 (torch), normalize_embeddings=True, max_seq_length {max_tokens}",
-        "texts": f"{len(ours)} sentences of {EXAMPLE_ARTICLE} (regex split)",
+        "texts": f"{len(ours)} sentences of {Path(fidelity_text).name if fidelity_text else EXAMPLE_ARTICLE} (regex split)",
         "cosine_mean": round(float(cos.mean()), 4),
         "cosine_min": round(float(cos.min()), 4),
     }
@@ -213,7 +216,7 @@ def export_encoder(out: str | Path, *, fidelity_text: str | Path | None = None, 
 
     encoder = SentenceEncoder.load(out, threads=threads)
     ours = encoder.encode(sentences)
-    meta["fidelity"] = fidelity_entry(ours, _torch_reference(model_dir, sentences), MAX_TOKENS)
+    meta["fidelity"] = fidelity_entry(ours, _torch_reference(model_dir, sentences), MAX_TOKENS, fidelity_text)
     _write_meta(out, meta)
     return meta
 

@@ -142,7 +142,7 @@ def export_mpnet(
 
         ours = SentenceEncoder.load(out, threads=threads).encode(sentences)
         reference = _torch_reference(model_dir, sentences, MAX_TOKENS, batch_size=32)
-    meta["fidelity"] = fidelity_entry(ours, reference, MAX_TOKENS)
+    meta["fidelity"] = fidelity_entry(ours, reference, MAX_TOKENS, fidelity_text)
     _write_meta(out, meta)
     return meta
 
