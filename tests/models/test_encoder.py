@@ -115,6 +115,27 @@ def test_threads_do_not_change_results(article_sentences: list[str]) -> None:
     np.testing.assert_allclose(one, two, atol=1e-6)
 
 
+def test_encode_tokens_gives_the_same_vectors_and_the_token_states(encoder: SentenceEncoder, article_sentences: list[str]) -> None:
+    texts = [*article_sentences[:3], "", "Assad fled to Russia."]
+    states = encoder.encode_tokens(texts)
+    assert np.array_equal(np.stack([t.vector for t in states]), encoder.encode(texts))
+    last = states[-1]
+    assert last.states.shape == (len(last.offsets), 384) and last.offsets[0] == last.offsets[-1] == (0, 0)  # [CLS] ... [SEP]
+    assert "".join(texts[-1][a:b] for a, b in last.offsets) == "AssadfledtoRussia."  # word pieces, in order
+    russia = last.span_vector(14, 20)
+    row = last.offsets.index((14, 20))
+    assert russia is not None and np.allclose(russia, last.states[row] / np.linalg.norm(last.states[row]), atol=1e-6)
+    pieces = last.states[1:3].mean(axis=0)  # "Ass" "##ad"
+    assert np.allclose(last.span_vector(0, 5), pieces / np.linalg.norm(pieces), atol=1e-6)
+    assert last.span_vector(3, 3) is None and last.span_vector(100, 120) is None
+    assert states[3].span_vector(0, 1) is None  # the empty text has only [CLS] and [SEP]
+    assert encoder.encode_tokens([]) == []
+    with pytest.raises(InputError, match="not one string"):
+        encoder.encode_tokens("Assad fled.")
+    long = encoder.encode_tokens([" ".join(["word"] * 400)])[0]
+    assert len(long.offsets) == encoder.max_tokens  # truncated like encode()
+
+
 def test_tokenizer_pads_to_the_longest_and_truncates_at_256(encoder: SentenceEncoder) -> None:
     tok = encoder.tokenizer
     assert tok.padding is not None and tok.padding["length"] is None  # longest in batch, not fixed 128

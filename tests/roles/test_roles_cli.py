@@ -114,3 +114,41 @@ def test_train_linear_refuses_options_of_the_marked_kind(tmp_path, st1_dir):
     assert result.exit_code == 2
     assert "--epochs, --mix only apply to --kind marked" in result.output
     assert not (tmp_path / "m").exists()
+
+
+def test_train_with_the_span_block_writes_a_model_that_reads_it(tmp_path, st1_dir, encoder):
+    out = tmp_path / "model"
+    result = CliRunner().invoke(cli, ["train", "roles", "--data", str(st1_dir), "--cv", "0", "--out", str(out), "--blocks", "sent,name,span",
+                                      "--cache-dir", str(tmp_path / "cache")])
+    assert result.exit_code == 0, result.output
+    from narrascope.roles.features import featurize_text
+    from narrascope.roles.model import RoleModel
+
+    model = RoleModel.load(out)
+    assert model.features.blocks == ("sent", "name", "span")
+    assert "--blocks sent,name,span" in json.loads((out / "meta.json").read_text())["rebuild"]
+    text = "Rebels seized Damascus, forcing Assad to flee."
+    preds = model.predict_features(featurize_text(text, [(0, 6), (32, 37)], encoder, model.features))
+    assert len(preds) == 2 and all(p.main_role in model.main_roles for p in preds)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--blocks", "sent,verbs"], "unknown block(s) verbs; known: sent, near, entity, doc, name, window, span, entity_span"),
+        (["--blocks", " , "], "unknown block(s) (none given)"),
+        (["--kind", "marked", "--blocks", "sent,span"], "--blocks applies to --kind linear"),
+    ],
+)
+def test_train_refuses_bad_blocks(tmp_path, st1_dir, args, message):
+    result = CliRunner().invoke(cli, ["train", "roles", "--data", str(st1_dir), "--cv", "0", "--out", str(tmp_path / "m"), *args])
+    assert result.exit_code == 2 and message in result.output
+    assert not (tmp_path / "m").exists()
+
+
+def test_cli_block_lists_match_the_feature_code():
+    from narrascope.cli.roles_commands import _ALL_BLOCKS, _DEFAULT_BLOCKS
+    from narrascope.roles.features import BLOCKS
+    from narrascope.roles.training import DEFAULT_FEATURES
+
+    assert _ALL_BLOCKS == BLOCKS and _DEFAULT_BLOCKS == DEFAULT_FEATURES.blocks

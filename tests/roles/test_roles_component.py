@@ -120,3 +120,37 @@ def test_blas_threads_are_one_inside_and_restored_after(example_text, entities, 
     with threadpool_limits(limits=2, user_api="blas"):  # the same work with the BLAS threads not limited
         reference = RoleLabeler(model=role_model, encoder=encoder)._predict_one(article.model_copy(deep=True))
     assert with_limit.roles == reference.roles and with_limit.entity_roles == reference.entity_roles
+
+
+def test_a_model_reading_the_span_block(example_text, entities, taxonomy, encoder):
+    """Heads over ("sent", "name", "span"): one encoder pass gives the vectors and token states, or the
+    states are computed for the sentences that hold mentions when the article's vectors are reused."""
+    import numpy as np
+
+    from narrascope.roles.features import FeatureConfig, featurize_text
+    from narrascope.roles.model import RoleModel
+    from narrascope.roles.training import fit_heads
+
+    cfg = FeatureConfig(blocks=("sent", "name", "span"))
+    texts, fine, main = [], [], []
+    for role in ("Guardian", "Tyrant", "Victim"):
+        for ex in taxonomy.get(role).examples:
+            texts.append((ex.text, ex.entity))
+            fine.append(taxonomy.fine_roles.index(role))
+            main.append(taxonomy.main_roles.index(taxonomy.main_of(role)))
+    x = np.concatenate([featurize_text(t, [(t.index(e), t.index(e) + len(e))], encoder, cfg) for t, e in texts])
+    y_fine = np.zeros((len(texts), len(taxonomy.fine_roles)), dtype=np.float32)
+    y_fine[np.arange(len(texts)), fine] = 1
+    heads = fit_heads(x, y_fine, np.array(main))
+    fine_main = [taxonomy.main_of(r) for r in taxonomy.fine_roles]
+    model = RoleModel(heads, list(taxonomy.fine_roles), list(taxonomy.main_roles), fine_main, cfg, meta={"encoder": "minilm-l6-v2-int8"})
+    labeler = RoleLabeler(model=model, encoder=encoder)
+
+    encoded_here = labeler(entities(_article(example_text, "span1")))
+    assert len(encoded_here.roles) == sum(len(e.mentions) for e in encoded_here.entities)
+    reused = entities(_article(example_text, "span2"))
+    reused.set_vectors("sentences", encoder.encode([s.text for s in reused.sentences]))
+    reused = labeler(reused)
+    assert [(r.mention.start, r.main_role, r.fine_roles, r.confidence) for r in reused.roles] == [
+        (r.mention.start, r.main_role, r.fine_roles, r.confidence) for r in encoded_here.roles
+    ]

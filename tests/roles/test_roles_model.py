@@ -7,7 +7,15 @@ import numpy as np
 import pytest
 
 from narrascope.errors import ModelError
-from narrascope.roles.features import FeatureConfig, build_features, featurize_text, feature_dim, mention_window, split_sentence_spans
+from narrascope.roles.features import (
+    FeatureConfig,
+    MentionInput,
+    build_features,
+    feature_dim,
+    featurize_text,
+    mention_window,
+    split_sentence_spans,
+)
 from narrascope.roles.model import RoleModel, decode_roles
 from narrascope.roles.training import fit_heads
 
@@ -36,6 +44,56 @@ def test_features_shape_and_groups(encoder):
     assert np.allclose(entity_block, expected / np.linalg.norm(expected), atol=1e-5)
     with pytest.raises(ValueError, match="one vector per sentence"):
         build_features(text, sentences, vecs[:1], [], encoder, cfg)
+
+
+def test_span_block_tells_two_entities_of_one_sentence_apart(encoder):
+    text = "Calm title\nSyrian rebels seized Damascus, forcing Assad to flee. Assad now lives in Moscow."
+    rebels, assad = (text.index("Syrian rebels"), text.index("Syrian rebels") + 13), (text.index("Assad"), text.index("Assad") + 5)
+    cfg = FeatureConfig(blocks=("sent", "span"))
+    x = featurize_text(text, [rebels, assad], encoder, cfg)
+    assert x.shape == (2, feature_dim(cfg, 384))
+    sent, span = x[:, :384], x[:, 384:768]
+    assert np.array_equal(sent[0], sent[1])  # one sentence: the sentence block cannot tell them apart
+    assert float(span[0] @ span[1]) < 0.9 and np.allclose(np.linalg.norm(span, axis=1), 1, atol=1e-5)
+    # the span block is the mean state of the mention's tokens, read in its sentence
+    sentences = split_sentence_spans(text)
+    s0 = sentences[1][0]
+    states = encoder.encode_tokens([text[s:e] for s, e in sentences])
+    assert np.allclose(span[1], states[1].span_vector(assad[0] - s0, assad[1] - s0), atol=1e-6)
+    # token states the caller already has give the same blocks
+    vecs = np.stack([t.vector for t in states])
+    given = build_features(text, sentences, vecs, [MentionInput(*rebels, "r"), MentionInput(*assad, "a")], encoder, cfg, token_states=states)
+    assert np.allclose(given[:, :768], x[:, :768], atol=1e-6)
+
+
+def test_entity_span_block_averages_the_span_of_every_mention_of_the_entity(encoder):
+    text = "Assad fled to Moscow. Rebels cheered.\nNobody mourns Assad."
+    first, last = (0, 5), (text.rindex("Assad"), text.rindex("Assad") + 5)
+    cfg = FeatureConfig(blocks=("span", "entity_span"))
+    x = featurize_text(text, [first], encoder, cfg)  # the second "Assad" counts as context
+    both = featurize_text(text, [first, last], encoder, FeatureConfig(blocks=("span",)))
+    mean = both[:, :384].mean(axis=0)
+    assert np.allclose(x[0, 384:768], mean / np.linalg.norm(mean), atol=1e-5)
+    assert not np.allclose(x[0, :384], x[0, 384:768], atol=1e-3)
+
+
+def test_span_block_errors_and_fallback(encoder):
+    text = "Russia attacked. Ukraine defended itself."
+    sentences = split_sentence_spans(text)
+    vecs = encoder.encode([text[s:e] for s, e in sentences])
+    cfg = FeatureConfig(blocks=("sent", "span"))
+
+    class VectorsOnly:
+        def encode(self, texts):
+            return encoder.encode(texts)
+
+    with pytest.raises(ValueError, match="needs an encoder with encode_tokens"):
+        build_features(text, sentences, vecs, [MentionInput(0, 6, "r")], VectorsOnly(), cfg)
+    with pytest.raises(ValueError, match="one token-states entry per sentence"):
+        build_features(text, sentences, vecs, [MentionInput(0, 6, "r")], encoder, cfg, token_states=[None])
+    # an empty span covers no token: the sentence vector stands in
+    x = build_features(text, sentences, vecs, [MentionInput(3, 3, "r")], encoder, cfg)
+    assert np.array_equal(x[0, 384:768], x[0, :384])
 
 
 def test_decoding_is_consistent():
@@ -98,6 +156,14 @@ def test_corrupt_artifacts_are_refused(role_model, tmp_path):
         RoleModel.load(target)
     with pytest.raises(ModelError, match="missing"):
         RoleModel.load(tmp_path / "nothing")
+    newer = tmp_path / "newer"
+    shutil.copytree(role_model.path, newer)
+    cfg = json.loads((newer / "config.json").read_text())
+    cfg["features"]["blocks"].append("syntax")
+    (newer / "config.json").write_text(json.dumps(cfg))
+    with pytest.raises(ModelError, match="unknown feature block.*'syntax'") as info:
+        RoleModel.load(newer)
+    assert str(newer / "config.json") in str(info.value)
 
 
 def test_embedding_cache_round_trip(encoder, tmp_path):

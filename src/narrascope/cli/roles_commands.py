@@ -86,6 +86,10 @@ def st1_score(gold: str, pred: str, strict: bool, as_json: bool) -> None:
 
 #: options that only the fine-tuned (``--kind marked``) training reads
 _MARKED_ONLY = ("epochs", "lr", "mix", "seed", "threads", "context")
+#: the linear heads' feature blocks: the default set, and every block (as in narrascope.roles.features,
+#: restated here so that ``--help`` does not import numpy and the encoder)
+_DEFAULT_BLOCKS = ("sent", "entity", "doc", "name")
+_ALL_BLOCKS = ("sent", "near", "entity", "doc", "name", "window", "span", "entity_span")
 
 
 @click.command("roles")
@@ -115,9 +119,11 @@ _MARKED_ONLY = ("epochs", "lr", "mix", "seed", "threads", "context")
                    "built by python -m narrascope.train.export_mpnet).")
 @click.option("--cache-dir", default="/tmp/narrascope-cache", show_default=True, type=click.Path(file_okay=False),
               help="Where training embeddings are cached.")
+@click.option("--blocks", default=",".join(_DEFAULT_BLOCKS), show_default=True,
+              help="Feature blocks of the linear heads, comma-separated, of: " + ", ".join(_ALL_BLOCKS) + " (--kind linear).")
 def train_roles(data_dir: str, language: str, folds: int, out: str | None, install: bool, taxonomy_path: str | None,
                 C: str, encoder_dir: str | None, cache_dir: str, force: bool, kind: str, epochs: int, lr: float, mix: float, seed: int,
-                threads: int, context: str) -> None:
+                threads: int, context: str, blocks: str) -> None:
     """Train the entity-role model, print cross-validated scores, write the artifact.
 
     ``--kind marked`` fine-tunes MiniLM on CPU (torch, the ``train`` extra): 5 fine-tunings for
@@ -128,7 +134,8 @@ def train_roles(data_dir: str, language: str, folds: int, out: str | None, insta
     from narrascope.models.artifact import packaged_artifact_dir
     from narrascope.models.encoder import SentenceEncoder
     from narrascope.roles.embed_cache import CachedEncoder
-    from narrascope.roles.training import HeadSettings, role_model_name, train_and_save
+    from narrascope.roles.features import FeatureConfig
+    from narrascope.roles.training import DEFAULT_FEATURES, HeadSettings, role_model_name, train_and_save
     from narrascope.taxonomy.roles import load_role_taxonomy
 
     if install and out:
@@ -143,6 +150,13 @@ def train_roles(data_dir: str, language: str, folds: int, out: str | None, insta
 
     if encoder_dir and kind == "marked":
         raise click.UsageError("--encoder applies to --kind linear (the marked model fine-tunes MiniLM)")
+    chosen_blocks = tuple(dict.fromkeys(b.strip() for b in blocks.split(",") if b.strip()))
+    unknown = [b for b in chosen_blocks if b not in _ALL_BLOCKS]
+    if unknown or not chosen_blocks:
+        raise click.BadParameter(f"unknown block(s) {', '.join(unknown) or '(none given)'}; known: {', '.join(_ALL_BLOCKS)}",
+                                 param_hint="--blocks")
+    if kind == "marked" and chosen_blocks != _DEFAULT_BLOCKS:
+        raise click.UsageError("--blocks applies to --kind linear")
     base = SentenceEncoder.load(encoder_dir, threads=None if encoder_dir else 1) if kind == "linear" or mix > 0 else None
     name = MARKED_MODEL if kind == "marked" else role_model_name(base.meta.get("name") if base else None)
     target = packaged_artifact_dir(name) if install else Path(out or name)
@@ -158,8 +172,9 @@ def train_roles(data_dir: str, language: str, folds: int, out: str | None, insta
     encoder = CachedEncoder(base, cache_dir) if base is not None else None
     where = "--into-package" if install else f"--out {shlex.quote(str(target))}"
     marked_opts = f" --epochs {epochs} --lr {lr:g} --mix {mix:g} --seed {seed} --context {context}" if kind == "marked" else ""
+    blocks_opt = f" --blocks {','.join(chosen_blocks)}" if chosen_blocks != _DEFAULT_BLOCKS else ""
     command = (f"narrascope train roles --data {shlex.quote(data_dir)} --kind {kind} --language {language} --cv {folds} --C {C}"
-               f"{marked_opts} {where}" + (f" --encoder {shlex.quote(encoder_dir)}" if encoder_dir else "") + (f" --taxonomy {shlex.quote(taxonomy_path)}" if taxonomy_path else ""))
+               f"{marked_opts}{blocks_opt} {where}" + (f" --encoder {shlex.quote(encoder_dir)}" if encoder_dir else "") + (f" --taxonomy {shlex.quote(taxonomy_path)}" if taxonomy_path else ""))
 
     def progress(i: int, s: object) -> None:
         click.echo(f"fold {i + 1}: EMR {s.emr:.4f}  micro-F1 {s.micro_f1:.4f}  main acc {s.main_accuracy:.4f}")  # type: ignore[attr-defined]
@@ -170,7 +185,8 @@ def train_roles(data_dir: str, language: str, folds: int, out: str | None, insta
         return
 
     report = train_and_save(data_dir, str(target), taxonomy=taxonomy, encoder=encoder, language=language, folds=folds,
-                            settings=HeadSettings(C=grid[0], C_grid=grid), command=command, progress=progress, name=name)
+                            settings=HeadSettings(C=grid[0], C_grid=grid), command=command, progress=progress, name=name,
+                            features=FeatureConfig(blocks=chosen_blocks, window_words=DEFAULT_FEATURES.window_words))
     _echo_report(report, folds)
     click.echo(f"chosen on inner folds: C={report.model.meta['heads']['C']} w={report.model.w} tau={report.model.tau}")
     click.echo(f"artifact written to {report.out}")

@@ -4,8 +4,10 @@
 (``models/artifacts/minilm-l6-v2-int8``: ``model.onnx``, ``tokenizer.json``,
 ``config.json``, ``meta.json``); ``encode(texts)`` returns L2-normalised float32
 vectors (mean pooling over the attention mask), ``encode_long(text)`` one vector
-per token window so that a long text is used whole, not cut at 256 tokens.
-Other artifacts of the same layout load too: the optional all-mpnet-base-v2 fp32
+per token window so that a long text is used whole, not cut at 256 tokens;
+``encode_tokens(texts)`` gives the same vectors together with every token's final state
+and character offsets (:class:`TokenStates`, e.g. the state of an entity mention).
+Other artifacts of the same layout load too: the optional all-mpnet-base-v2
 encoder built by :mod:`narrascope.train.export_mpnet` (its ``config.json`` names
 its own special tokens, ``cls_token``/``sep_token``, and padding id).
 
@@ -23,6 +25,7 @@ import json
 import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +33,7 @@ import numpy as np
 
 from narrascope.errors import Codes, InputError, ModelError
 
-__all__ = ["SentenceEncoder", "DEFAULT_ENCODER"]
+__all__ = ["SentenceEncoder", "TokenStates", "DEFAULT_ENCODER"]
 
 #: Name of the packaged artifact directory.
 DEFAULT_ENCODER = "minilm-l6-v2-int8"
@@ -73,6 +76,30 @@ def _clean(text: Any, index: int) -> str:
     except UnicodeEncodeError:
         text = text.encode("utf-8", "replace").decode("utf-8")
     return text
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    norm = float(np.linalg.norm(v))
+    return (v / max(norm, 1e-12)).astype(np.float32)
+
+
+@dataclass(frozen=True)
+class TokenStates:
+    """One text through the encoder: its sentence ``vector`` (exactly what :meth:`SentenceEncoder.encode`
+    gives), the final hidden ``states`` of its tokens ``(n_tokens, dim)``, and each token's ``[start, end)``
+    in the text (``(0, 0)`` for the special tokens)."""
+
+    vector: np.ndarray
+    states: np.ndarray
+    offsets: tuple[tuple[int, int], ...]
+
+    def span_vector(self, start: int, end: int) -> np.ndarray | None:
+        """The L2-normalised mean state of the tokens that overlap ``[start, end)`` of the text, or
+        ``None`` when no token does (an empty span, or one cut off by the ``max_tokens`` truncation)."""
+        if end <= start:
+            return None
+        rows = [i for i, (a, b) in enumerate(self.offsets) if b > a and a < end and b > start]
+        return _unit(self.states[rows].mean(axis=0)) if rows else None
 
 
 class SentenceEncoder:
@@ -186,18 +213,19 @@ class SentenceEncoder:
         return len(self._raw_tokenizer.encode(_clean(text, 0), add_special_tokens=False).ids)
 
     # -- inference --------------------------------------------------------------
-    def _embed_one(self, ids: Sequence[int]) -> np.ndarray:
-        """Embed one token sequence, unpadded: the int8 model quantises activations per call,
-        so running texts one by one keeps every vector independent of its batch."""
+    def _hidden(self, ids: Sequence[int]) -> np.ndarray:
+        """The final hidden states ``(len(ids), dim)`` of one token sequence, run unpadded: the int8 model
+        quantises activations per call, so running texts one by one keeps every vector independent of its batch."""
         input_ids = np.asarray([ids], dtype=np.int64)
         mask = np.ones_like(input_ids)
         feeds = {"input_ids": input_ids, "attention_mask": mask}
         if "token_type_ids" in self._input_names:
             feeds["token_type_ids"] = np.zeros_like(input_ids)
-        hidden = self._session.run(None, feeds)[0][0]
-        pooled = hidden.mean(axis=0)
-        norm = float(np.linalg.norm(pooled))
-        return (pooled / max(norm, 1e-12)).astype(np.float32)
+        return np.asarray(self._session.run(None, feeds)[0][0], dtype=np.float32)
+
+    def _embed_one(self, ids: Sequence[int]) -> np.ndarray:
+        """Embed one token sequence: the L2-normalised mean of its hidden states."""
+        return _unit(self._hidden(ids).mean(axis=0))
 
     def _embed_many(
         self, sequences: Sequence[Sequence[int]], out: np.ndarray, rows: Sequence[int], pool: ThreadPoolExecutor | None
@@ -246,6 +274,27 @@ class SentenceEncoder:
             if pool is not None:
                 pool.shutdown()
         return out
+
+    def encode_tokens(self, texts: Sequence[str]) -> list[TokenStates]:
+        """Like :meth:`encode` (same truncation, the same vectors), and with each text's token states
+        and offsets, so that one pass gives both a sentence's vector and the state of a span in it."""
+        if isinstance(texts, str):
+            raise InputError("encode_tokens() takes a sequence of texts, not one string", source="texts")
+        cleaned = [_clean(t, i) for i, t in enumerate(texts)]
+        if not cleaned:
+            return []
+        encodings = self._tokenizer.encode_batch(cleaned)
+        sequences = [(e.ids[: sum(e.attention_mask)], e.offsets[: sum(e.attention_mask)]) for e in encodings]
+        pool = self._pool(len(cleaned))
+        try:
+            hidden = list(pool.map(self._hidden, [ids for ids, _ in sequences]) if pool else map(self._hidden, [ids for ids, _ in sequences]))
+        finally:
+            if pool is not None:
+                pool.shutdown()
+        return [
+            TokenStates(_unit(h.mean(axis=0)), h, tuple((int(a), int(b)) for a, b in offsets))
+            for h, (_ids, offsets) in zip(hidden, sequences)
+        ]
 
     def encode_long(self, text: str, *, window: int = 200, stride: int = 150) -> np.ndarray:
         """One embedding per token window of ``text``: ``(n_windows, dim)``, at least one row.

@@ -19,7 +19,8 @@ linear heads; :mod:`.marked_model`) is used when its directory is configured.  F
 linear heads, sentence vectors
 put by the ``embeddings`` component (``article.vectors("sentences")``) are reused when the
 same encoder made them (``article.vectors("sentences.encoder")``);
-otherwise the sentences are encoded here.  Mention texts are encoded when the linear
+otherwise the sentences are encoded here (with their token states, in the same pass, when
+the model reads the ``span`` block).  Mention texts are encoded when the linear
 part uses them, once per distinct string (kept in a bounded cache).
 """
 
@@ -121,15 +122,20 @@ class RoleLabeler(Component):
             article.entity_roles = pred.entity_roles
 
     # -- internals ---------------------------------------------------------------
-    def _sentences(self, article: Article) -> tuple[list[tuple[int, int]], np.ndarray]:
+    def _sentences(self, article: Article, with_tokens: bool) -> tuple[list[tuple[int, int]], np.ndarray, list[Any] | None]:
+        """Sentence spans, their vectors and (``with_tokens``, when encoded here) their token states."""
         spans = [(s.start, s.end) for s in article.sentences]
         # reused only when the same encoder made them (a model trained on MPNet cannot read MiniLM vectors)
         vectors = reusable_vectors(article, str(model_encoder_name(self.model)))
         if spans and vectors is not None:
-            return spans, vectors
+            return spans, vectors, None
         if not spans:
             spans = split_sentence_spans(article.text) or [(0, len(article.text))]
-        return spans, self.encoder.encode([article.text[s:e] for s, e in spans])
+        texts = [article.text[s:e] for s, e in spans]
+        if with_tokens:  # one pass gives the vectors and the token states of the "span" block
+            states = self.encoder.encode_tokens(texts)
+            return spans, np.stack([t.vector for t in states]), states
+        return spans, self.encoder.encode(texts), None
 
     def _predict_one(self, article: Article) -> ArticleRoles:
         mentions = [(entity.id, m) for entity in article.entities for m in entity.mentions]
@@ -142,8 +148,10 @@ class RoleLabeler(Component):
         linear = model.linear if isinstance(model, MarkedRoleModel) else model
         feats = None
         if linear is not None:
-            spans, vectors = self._sentences(article)
-            feats = build_features(article.text, spans, vectors, inputs, self.encoder, linear.features, name_cache=self._names)
+            spans, vectors, states = self._sentences(article, "span" in linear.features.blocks)
+            feats = build_features(
+                article.text, spans, vectors, inputs, self.encoder, linear.features, name_cache=self._names, token_states=states
+            )
         else:
             spans = [(s.start, s.end) for s in article.sentences] or split_sentence_spans(article.text) or [(0, len(article.text))]
         if isinstance(model, MarkedRoleModel):

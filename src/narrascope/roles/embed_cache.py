@@ -65,6 +65,10 @@ class CachedEncoder:
             return np.zeros((0, int(getattr(self.encoder, "dim", 384))), dtype=np.float32)
         return np.stack([self._store[d] for d in digests])
 
+    def encode_tokens(self, texts: Sequence[str]) -> list[Any]:
+        """The wrapped encoder's token states (not cached: they are only needed for the sentences that hold mentions)."""
+        return self.encoder.encode_tokens(texts)
+
     def save(self) -> None:
         if not self._dirty:
             return

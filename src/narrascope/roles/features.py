@@ -8,10 +8,17 @@ A mention's vector concatenates (each block L2-normalised, 384-d for MiniLM):
 * ``name``   the mention's own text encoded alone (who it is),
 * ``near``   (optional) the mean of the sentences before and after it,
 * ``window`` (optional) a few words either side of the mention, encoded,
+* ``span``   (optional) the encoder's final token states over the mention, read in its
+  sentence (mean of the tokens it overlaps): the only block that differs between two
+  entities of one sentence ("rebels seized Damascus, forcing Assad to flee"),
+* ``entity_span`` (optional) the mean of the ``span`` vectors of every mention of the entity,
 
 plus a few position scalars (:data:`SCALARS`).  The blocks used are part of the
 model's config.  Sentence vectors are reused when the pipeline has them; only the
-names (and windows) are encoded here, once per distinct string.
+names (and windows) are encoded here, once per distinct string; the ``span`` block
+takes the token states of the sentences that hold mentions from ``token_states`` when
+the caller encoded them already, and otherwise runs those sentences again
+(``encoder.encode_tokens``).
 """
 
 from __future__ import annotations
@@ -25,8 +32,12 @@ from typing import Protocol
 
 import numpy as np
 
+from narrascope.models.encoder import TokenStates
+
 __all__ = [
     "Encoder",
+    "TokenEncoder",
+    "BLOCKS",
     "MentionInput",
     "FeatureConfig",
     "split_sentence_spans",
@@ -42,6 +53,12 @@ __all__ = [
 
 class Encoder(Protocol):
     def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+class TokenEncoder(Encoder, Protocol):
+    """An encoder that can also give token states (needed by the ``span`` block)."""
+
+    def encode_tokens(self, texts: Sequence[str]) -> list[TokenStates]: ...
 
 
 @dataclass(frozen=True)
@@ -65,6 +82,9 @@ class FeatureConfig:
     def from_dict(cls, data: dict[str, object]) -> "FeatureConfig":
         return cls(blocks=tuple(data.get("blocks", cls.blocks)), window_words=int(data.get("window_words", 8)))  # type: ignore[arg-type]
 
+
+#: every feature block :func:`build_features` knows (a model's config names the ones it uses)
+BLOCKS = ("sent", "near", "entity", "doc", "name", "window", "span", "entity_span")
 
 SCALARS = ("sentence_position", "in_first_sentence", "offset_in_sentence", "starts_sentence", "log_group_mentions")
 
@@ -126,6 +146,7 @@ def build_features(
     *,
     context_mentions: Sequence[MentionInput] = (),
     name_cache: dict[str, np.ndarray] | None = None,
+    token_states: Sequence[TokenStates | None] | None = None,
 ) -> np.ndarray:
     """``(len(mentions), feature_dim)`` float32 features for the mentions of one text.
 
@@ -133,6 +154,8 @@ def build_features(
     ``context_mentions`` are further mentions of the same entities that get no row but
     count for the ``entity`` block (e.g. every occurrence of a name in the text).
     ``name_cache`` (surface string -> vector) lets callers share name encodings.
+    ``token_states`` (one per sentence, or ``None``) are the sentences' token states when
+    the caller has them; the ``span`` block encodes the missing ones it needs.
     """
     n_sent = len(sentences)
     vectors = np.asarray(sentence_vectors, dtype=np.float32)
@@ -145,6 +168,7 @@ def build_features(
     sent_idx = [sentence_of(sentences, m.start) for m in mentions]
     groups: dict[str, set[int]] = {}
     group_count: dict[str, int] = {}
+    members: dict[str, list[tuple[int, int]]] = {}
     seen_spans: set[tuple[int, int, str]] = set()
     for m in [*mentions, *context_mentions]:
         if (m.start, m.end, m.group) in seen_spans:
@@ -152,6 +176,7 @@ def build_features(
         seen_spans.add((m.start, m.end, m.group))
         groups.setdefault(m.group, set()).add(sentence_of(sentences, m.start))
         group_count[m.group] = group_count.get(m.group, 0) + 1
+        members.setdefault(m.group, []).append((m.start, m.end))
     doc_vec = _unit(vectors.mean(axis=0))
     group_vec = {g: _unit(vectors[sorted(idx)].mean(axis=0)) for g, idx in groups.items()}
 
@@ -165,6 +190,21 @@ def build_features(
     if todo:
         for t, v in zip(todo, encoder.encode(todo)):
             encoded[t] = v
+
+    states: dict[int, TokenStates] = {}
+    group_span: dict[str, np.ndarray] = {}
+    if "span" in config.blocks or "entity_span" in config.blocks:
+        wanted_groups = {m.group for m in mentions} if "entity_span" in config.blocks else set()
+        need = set(sent_idx) | {sentence_of(sentences, a) for g in wanted_groups for a, _b in members[g]}
+        states = _sentence_states(text, sentences, sorted(need), encoder, token_states)
+
+        def span_of(start: int, end: int) -> np.ndarray:
+            # the sentence vector stands in when no token of the sentence covers the mention
+            j = sentence_of(sentences, start)
+            v = states[j].span_vector(start - sentences[j][0], end - sentences[j][0])
+            return vectors[j] if v is None else v
+
+        group_span = {g: _unit(np.mean([span_of(a, b) for a, b in members[g]], axis=0)) for g in wanted_groups}
 
     for row, (m, i) in enumerate(zip(mentions, sent_idx)):
         blocks: list[np.ndarray] = []
@@ -182,6 +222,10 @@ def build_features(
                 blocks.append(encoded[text[m.start : m.end]])
             elif block == "window":
                 blocks.append(encoded[windows[row]])
+            elif block == "span":
+                blocks.append(span_of(m.start, m.end))
+            elif block == "entity_span":
+                blocks.append(group_span[m.group])
             else:
                 raise ValueError(f"unknown feature block {block!r}")
         s, e = sentences[i]
@@ -194,6 +238,27 @@ def build_features(
         ]
         out[row] = np.concatenate([*blocks, np.asarray(scalars, dtype=np.float32)])
     return out
+
+
+def _sentence_states(
+    text: str,
+    sentences: Sequence[tuple[int, int]],
+    wanted: Sequence[int],
+    encoder: Encoder,
+    given: Sequence[TokenStates | None] | None,
+) -> dict[int, TokenStates]:
+    """Token states of the sentences ``wanted`` (indices): from ``given`` where it has them, else encoded."""
+    if given is not None and len(given) != len(sentences):
+        raise ValueError(f"need one token-states entry per sentence (got {len(given)} for {len(sentences)} sentences)")
+    found = {i: given[i] for i in wanted if given is not None and given[i] is not None}
+    todo = [i for i in wanted if i not in found]
+    if todo:
+        encode_tokens = getattr(encoder, "encode_tokens", None)
+        if encode_tokens is None:
+            raise ValueError(f"the 'span' feature block needs an encoder with encode_tokens(); {type(encoder).__name__} has none")
+        for i, states in zip(todo, encode_tokens([text[sentences[i][0] : sentences[i][1]] for i in todo])):
+            found[i] = states
+    return found  # type: ignore[return-value]
 
 
 def surface_group(surface: str) -> str:

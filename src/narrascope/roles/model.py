@@ -24,7 +24,7 @@ import numpy as np
 
 from narrascope.errors import ModelError
 from narrascope.models.artifact import load_artifact, packaged_artifact_dir, save_artifact
-from narrascope.roles.features import FeatureConfig
+from narrascope.roles.features import BLOCKS, FeatureConfig
 
 __all__ = ["RoleHeads", "RolePrediction", "RoleModel", "DEFAULT_ROLE_MODEL", "decode_roles", "predictions_from_proba"]
 
@@ -140,6 +140,10 @@ class RoleModel:
             decode = cfg.get("decode", {})
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelError(f"role model config or weights incomplete: {exc}", source=str(directory)) from None
+        unknown = [b for b in features.blocks if b not in BLOCKS]
+        if unknown:
+            raise ModelError(f"unknown feature block(s) {', '.join(map(repr, unknown))}; this version knows {', '.join(BLOCKS)}",
+                             source=str(directory / "config.json"))
         if heads.fine_w.shape[0] != len(fine) or heads.main_w.shape[0] != len(main) or len(fine_main) != len(fine):
             raise ModelError("weight shapes do not match the label lists", source=str(directory))
         if heads.fine_w.shape[1] != heads.main_w.shape[1] or not set(fine_main) <= set(main):
