@@ -285,9 +285,10 @@ class SentenceEncoder:
             return []
         encodings = self._tokenizer.encode_batch(cleaned)
         sequences = [(e.ids[: sum(e.attention_mask)], e.offsets[: sum(e.attention_mask)]) for e in encodings]
+        ids = [seq for seq, _offsets in sequences]
         pool = self._pool(len(cleaned))
         try:
-            hidden = list(pool.map(self._hidden, [ids for ids, _ in sequences]) if pool else map(self._hidden, [ids for ids, _ in sequences]))
+            hidden = list(pool.map(self._hidden, ids)) if pool is not None else [self._hidden(seq) for seq in ids]
         finally:
             if pool is not None:
                 pool.shutdown()

@@ -20,7 +20,7 @@ linear heads, sentence vectors
 put by the ``embeddings`` component (``article.vectors("sentences")``) are reused when the
 same encoder made them (``article.vectors("sentences.encoder")``);
 otherwise the sentences are encoded here (with their token states, in the same pass, when
-the model reads the ``span`` block).  Mention texts are encoded when the linear
+the model reads the ``span`` or ``entity_span`` block).  Mention texts are encoded when the linear
 part uses them, once per distinct string (kept in a bounded cache).
 """
 
@@ -148,7 +148,7 @@ class RoleLabeler(Component):
         linear = model.linear if isinstance(model, MarkedRoleModel) else model
         feats = None
         if linear is not None:
-            spans, vectors, states = self._sentences(article, "span" in linear.features.blocks)
+            spans, vectors, states = self._sentences(article, bool({"span", "entity_span"} & set(linear.features.blocks)))
             feats = build_features(
                 article.text, spans, vectors, inputs, self.encoder, linear.features, name_cache=self._names, token_states=states
             )

@@ -11,7 +11,8 @@ A mention's vector concatenates (each block L2-normalised, 384-d for MiniLM):
 * ``span``   (optional) the encoder's final token states over the mention, read in its
   sentence (mean of the tokens it overlaps): the only block that differs between two
   entities of one sentence ("rebels seized Damascus, forcing Assad to flee"),
-* ``entity_span`` (optional) the mean of the ``span`` vectors of every mention of the entity,
+* ``entity_span`` (optional) the mean of the ``span`` vectors of every mention of the entity
+  (context mentions included, as for ``entity``),
 
 plus a few position scalars (:data:`SCALARS`).  The blocks used are part of the
 model's config.  Sentence vectors are reused when the pipeline has them; only the
@@ -36,7 +37,6 @@ from narrascope.models.encoder import TokenStates
 
 __all__ = [
     "Encoder",
-    "TokenEncoder",
     "BLOCKS",
     "MentionInput",
     "FeatureConfig",
@@ -53,12 +53,6 @@ __all__ = [
 
 class Encoder(Protocol):
     def encode(self, texts: Sequence[str]) -> np.ndarray: ...
-
-
-class TokenEncoder(Encoder, Protocol):
-    """An encoder that can also give token states (needed by the ``span`` block)."""
-
-    def encode_tokens(self, texts: Sequence[str]) -> list[TokenStates]: ...
 
 
 @dataclass(frozen=True)
@@ -155,7 +149,7 @@ def build_features(
     count for the ``entity`` block (e.g. every occurrence of a name in the text).
     ``name_cache`` (surface string -> vector) lets callers share name encodings.
     ``token_states`` (one per sentence, or ``None``) are the sentences' token states when
-    the caller has them; the ``span`` block encodes the missing ones it needs.
+    the caller has them; the ``span`` and ``entity_span`` blocks encode the missing ones they need.
     """
     n_sent = len(sentences)
     vectors = np.asarray(sentence_vectors, dtype=np.float32)
@@ -255,7 +249,7 @@ def _sentence_states(
     if todo:
         encode_tokens = getattr(encoder, "encode_tokens", None)
         if encode_tokens is None:
-            raise ValueError(f"the 'span' feature block needs an encoder with encode_tokens(); {type(encoder).__name__} has none")
+            raise ValueError(f"a 'span' or 'entity_span' block needs an encoder with encode_tokens(); {type(encoder).__name__} has none")
         for i, states in zip(todo, encode_tokens([text[sentences[i][0] : sentences[i][1]] for i in todo])):
             found[i] = states
     return found  # type: ignore[return-value]
