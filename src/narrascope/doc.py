@@ -285,6 +285,11 @@ class Article(_Model):
     def note(self, component: str, status: Literal["skipped", "failed"], message: str, code: str | None = None) -> None:
         self.notes.append(ComponentNote(component=component, status=status, code=code, message=message))
 
+    @property
+    def failed_notes(self) -> list[ComponentNote]:
+        """The notes of the components that failed on this article (empty: nothing failed)."""
+        return [note for note in self.notes if note.status == "failed"]
+
 
 def article_json_schema() -> dict[str, Any]:
     """The JSON schema of the article record (``narrascope schema``)."""

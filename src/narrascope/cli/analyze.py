@@ -41,7 +41,7 @@ def analyze(path: str, as_json: bool, store_it: bool, settings: Settings) -> Non
             print_article(article)
     for failure in failures:
         click.echo(f"Error: [{failure.code}] {failure.source}: {failure.message}", err=True)
-    failed_components = [(article, note) for article in articles for note in article.notes if note.status == "failed"]
+    failed_components = [(article, note) for article in articles for note in article.failed_notes]
     for article, note in failed_components:
         click.echo(f"Error: [{note.code or 'E000'}] article {article.id}: component {note.component} failed: {note.message}", err=True)
     if failures or failed_components:

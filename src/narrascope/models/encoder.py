@@ -284,8 +284,8 @@ class SentenceEncoder:
         if not cleaned:
             return []
         encodings = self._tokenizer.encode_batch(cleaned)
-        sequences = [(e.ids[: sum(e.attention_mask)], e.offsets[: sum(e.attention_mask)]) for e in encodings]
-        ids = [seq for seq, _offsets in sequences]
+        lengths = [sum(e.attention_mask) for e in encodings]  # the tokens before any padding
+        ids = [e.ids[:n] for e, n in zip(encodings, lengths)]
         pool = self._pool(len(cleaned))
         try:
             hidden = list(pool.map(self._hidden, ids)) if pool is not None else [self._hidden(seq) for seq in ids]
@@ -293,8 +293,8 @@ class SentenceEncoder:
             if pool is not None:
                 pool.shutdown()
         return [
-            TokenStates(_unit(h.mean(axis=0)), h, tuple((int(a), int(b)) for a, b in offsets))
-            for h, (_ids, offsets) in zip(hidden, sequences)
+            TokenStates(_unit(h.mean(axis=0)), h, tuple((int(a), int(b)) for a, b in e.offsets[:n]))
+            for h, e, n in zip(hidden, encodings, lengths)
         ]
 
     def encode_long(self, text: str, *, window: int = 200, stride: int = 150) -> np.ndarray:

@@ -59,7 +59,7 @@ class Pipeline:
         """Analyse ``articles``.  A component failing on one article marks that article failed
         (a ``failed`` note with the error code) and the others go on."""
         for batch in batched(articles, batch_size):
-            live = [a for a in batch if not _failed(a)]
+            live = [a for a in batch if not a.failed_notes]
             for component in self.components:
                 live = self._run_component(component, live, batch_size)
             yield from batch
@@ -80,6 +80,3 @@ class Pipeline:
                 article.note(component.name, "failed", f"{type(exc).__name__}: {exc}", code=code)
         return survivors
 
-
-def _failed(article: Article) -> bool:
-    return any(note.status == "failed" for note in article.notes)

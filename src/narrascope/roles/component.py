@@ -148,7 +148,7 @@ class RoleLabeler(Component):
         linear = model.linear if isinstance(model, MarkedRoleModel) else model
         feats = None
         if linear is not None:
-            spans, vectors, states = self._sentences(article, bool({"span", "entity_span"} & set(linear.features.blocks)))
+            spans, vectors, states = self._sentences(article, linear.features.reads_token_states)
             feats = build_features(
                 article.text, spans, vectors, inputs, self.encoder, linear.features, name_cache=self._names, token_states=states
             )

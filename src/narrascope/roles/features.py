@@ -69,6 +69,11 @@ class FeatureConfig:
     blocks: tuple[str, ...] = ("sent", "near", "entity", "doc", "name")
     window_words: int = 8  # words either side for the "window" block
 
+    @property
+    def reads_token_states(self) -> bool:
+        """Whether a block reads the encoder's token states (``span``, ``entity_span``)."""
+        return "span" in self.blocks or "entity_span" in self.blocks
+
     def to_dict(self) -> dict[str, object]:
         return {"blocks": list(self.blocks), "window_words": self.window_words}
 
@@ -187,7 +192,7 @@ def build_features(
 
     states: dict[int, TokenStates] = {}
     group_span: dict[str, np.ndarray] = {}
-    if "span" in config.blocks or "entity_span" in config.blocks:
+    if config.reads_token_states:
         wanted_groups = {m.group for m in mentions} if "entity_span" in config.blocks else set()
         need = set(sent_idx) | {sentence_of(sentences, a) for g in wanted_groups for a, _b in members[g]}
         states = _sentence_states(text, sentences, sorted(need), encoder, token_states)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from narrascope.doc import Article
 from narrascope.errors import Codes, StoreError
+from narrascope.store.records import article_status
 
 __all__ = ["ParquetSink"]
 
@@ -45,7 +46,7 @@ class ParquetSink:
             "source": [a.meta.source for a in articles],
             "published": [a.meta.published for a in articles],
             "language": [a.language for a in articles],
-            "status": ["failed" if any(n.status == "failed" for n in a.notes) else "ok" for a in articles],
+            "status": [article_status(a) for a in articles],
             "record": [a.model_dump_json() for a in articles],
         })
         final = self.directory / f"part-{self._next:06d}.parquet"

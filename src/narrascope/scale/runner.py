@@ -220,7 +220,7 @@ def _store_results(
         summary.analysed += len(analysed)
         stored_ids.extend(a.id for a in analysed)
         for article in analysed:
-            failed = next((n for n in article.notes if n.status == "failed"), None)
+            failed = next(iter(article.failed_notes), None)
             if failed is not None:
                 summary.failed_articles.append(ArticleFailure(article.id, failed.component, failed.code, failed.message))
         report()

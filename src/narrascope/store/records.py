@@ -47,7 +47,7 @@ class ArticleRow:
 
 def article_status(article: Article) -> str:
     """``"failed"`` when any component note has status ``failed``, else ``"ok"``."""
-    return "failed" if any(note.status == "failed" for note in article.notes) else "ok"
+    return "failed" if article.failed_notes else "ok"
 
 
 def entities_text(article: Article) -> str:
