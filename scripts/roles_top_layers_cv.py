@@ -97,35 +97,32 @@ def encode_sentences(dataset: RoleDataset, model_dir: Path, first_trained: int) 
     return sentences, row_sentence, row_tokens
 
 
-class TopLayers:
-    """The trainable top of MPNet plus the two heads (a torch module built lazily, torch being optional)."""
+def build_top_layers(base: Any, first_trained: int, n_fine: int) -> Any:
+    """The trainable top of MPNet plus the two heads (a torch module; torch is imported here, being optional)."""
+    import torch
 
-    @staticmethod
-    def build(base: Any, first_trained: int, n_fine: int) -> Any:
-        import torch
+    class Net(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.layers = torch.nn.ModuleList(copy.deepcopy(base.encoder.layer[first_trained:]))
+            self.bias = copy.deepcopy(base.encoder)  # only its relative position bias is used (frozen)
+            self.bias.layer = torch.nn.ModuleList()
+            for p in self.bias.parameters():
+                p.requires_grad = False
+            self.drop = torch.nn.Dropout(0.1)
+            self.fine = torch.nn.Linear(2 * HIDDEN, n_fine)
+            self.main = torch.nn.Linear(2 * HIDDEN, 3)
 
-        class Net(torch.nn.Module):
-            def __init__(self) -> None:
-                super().__init__()
-                self.layers = torch.nn.ModuleList(copy.deepcopy(base.encoder.layer[first_trained:]))
-                self.bias = copy.deepcopy(base.encoder)  # only its relative position bias is used (frozen)
-                self.bias.layer = torch.nn.ModuleList()
-                for p in self.bias.parameters():
-                    p.requires_grad = False
-                self.drop = torch.nn.Dropout(0.1)
-                self.fine = torch.nn.Linear(2 * HIDDEN, n_fine)
-                self.main = torch.nn.Linear(2 * HIDDEN, 3)
+        def forward(self, h: Any, mask: Any, pool_span: Any, pool_sent: Any) -> tuple[Any, Any]:
+            bias = self.bias.compute_position_bias(h)
+            additive = (1.0 - mask[:, None, None, :]) * -1e9
+            for layer in self.layers:
+                h = layer(h, additive, bias)[0]
+            flat = h.reshape(-1, h.shape[-1])
+            rep = self.drop(torch.cat([pool_span @ flat, pool_sent @ flat], dim=1))
+            return self.fine(rep), self.main(rep)
 
-            def forward(self, h: Any, mask: Any, pool_span: Any, pool_sent: Any) -> tuple[Any, Any]:
-                bias = self.bias.compute_position_bias(h)
-                additive = (1.0 - mask[:, None, None, :]) * -1e9
-                for layer in self.layers:
-                    h = layer(h, additive, bias)[0]
-                flat = h.reshape(-1, h.shape[-1])
-                rep = self.drop(torch.cat([pool_span @ flat, pool_sent @ flat], dim=1))
-                return self.fine(rep), self.main(rep)
-
-        return Net()
+    return Net()
 
 
 def batch(sentences: Sequence[Sentence], sids: Sequence[int], row_tokens: Sequence[list[int]]) -> tuple[Any, Any, Any, Any, list[int]]:
@@ -158,7 +155,7 @@ def train_fold(base: Any, sentences: Sequence[Sentence], sids: Sequence[int], ro
 
     torch.manual_seed(seed)
     rng = random.Random(seed)
-    net = TopLayers.build(base, LAYERS - args.top_layers, y_fine.shape[1])
+    net = build_top_layers(base, LAYERS - args.top_layers, y_fine.shape[1])
     net.train()
     target_fine = torch.tensor(y_fine / y_fine.sum(axis=1, keepdims=True), dtype=torch.float32)
     target_main = torch.tensor(y_main)
